@@ -1,0 +1,39 @@
+# The two commands a new user needs: `make run` (demo on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# The quickstart's settings; real deployments set these in the environment or .env.
+DEMO_SECRET := Basic YWRtaW46c3VwZXJzZWNyZXQ=
+
+.PHONY: run test lint install clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: export DEBUG ?= true
+run: export OKTA_HOOK_AUTH_VALUES ?= $(DEMO_SECRET)
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@case "$${DATABASE_URL:-}" in \
+	  postgres*|pgsql*) echo "Running the tests on PostgreSQL ($${DATABASE_URL%%\?*})";; \
+	  "") echo "Running the tests on SQLite (set DATABASE_URL=postgres://... for PostgreSQL, as CI does)";; \
+	  *) echo "Running the tests on $${DATABASE_URL%%:*}";; \
+	esac
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""Okta's password import request, read and checked (CONTRACT.md section 1).
+
+Only the fields the decision needs are read; unknown fields are ignored, as Okta asks.
+Error messages name the field at fault and never repeat what was sent in it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
+
+from hooks.errors import HookError
+
+PASSWORD_IMPORT_EVENT_TYPE = "com.okta.user.credential.password.import"  # noqa: S105
+
+
+@sensitive_variables()
+def read_json_body(request: HttpRequest) -> Any:
+    """The request body parsed as JSON, within the configured size cap."""
+    limit = settings.OKTA_HOOK_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HookError(400, "invalid_length", "Content-Length is not a number.") from None
+    if declared > limit:
+        raise HookError(413, "too_large", f"The body is larger than {limit} bytes.")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise HookError(413, "too_large", f"The body is larger than {limit} bytes.")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise HookError(400, "invalid_json", "The body is not valid JSON.") from None
+
+
+def _member(value: Any, path: str) -> Any:
+    """Walk a dotted path through nested objects; None where any step is missing."""
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _text(value: Any, path: str, *, required: bool) -> str:
+    """A string field that PostgreSQL and the hash libraries can both take."""
+    if value is None:
+        if required:
+            raise HookError(400, "missing_field", f"{path} is missing.")
+        return ""
+    if not isinstance(value, str):
+        raise HookError(400, "invalid_field", f"{path} must be a string.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise HookError(400, "invalid_field", f"{path} is not valid Unicode.") from None
+    return value
+
+
+def _ip_address(value: Any) -> str | None:
+    """The end user's IP when it is one; anything else is recorded as unknown."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordImportRequest:
+    """The parts of Okta's call the decision uses. The password is left out of repr."""
+
+    event_id: str
+    request_id: str
+    username: str
+    password: str = field(repr=False)
+    ip_address: str | None
+
+    @classmethod
+    @sensitive_variables()
+    def from_json(cls, body: Any) -> PasswordImportRequest:
+        """Validate a decoded body; raise `HookError` (400) naming what is wrong."""
+        if not isinstance(body, dict):
+            raise HookError(400, "invalid_body", "The body must be a JSON object.")
+        if body.get("eventType") != PASSWORD_IMPORT_EVENT_TYPE:
+            raise HookError(
+                400, "wrong_event_type", f"eventType must be {PASSWORD_IMPORT_EVENT_TYPE!r}."
+            )
+        credential = "data.context.credential"
+        username = _text(
+            _member(body, f"{credential}.username"), f"{credential}.username", required=True
+        )
+        if not username.strip() or "\x00" in username:
+            raise HookError(
+                400, "invalid_field", f"{credential}.username must be a non-empty login."
+            )
+        password = _text(
+            _member(body, f"{credential}.password"), f"{credential}.password", required=True
+        )
+        event_id = body.get("eventId")
+        request_id = _member(body, "data.context.request.id")
+        return cls(
+            event_id=event_id.replace("\x00", "") if isinstance(event_id, str) else "",
+            request_id=request_id.replace("\x00", "") if isinstance(request_id, str) else "",
+            username=username,
+            password=password,
+            ip_address=_ip_address(_member(body, "data.context.request.ipAddress")),
+        )
+
+    @classmethod
+    @sensitive_variables()
+    def from_request(cls, request: HttpRequest) -> PasswordImportRequest:
+        """Read, size-check, decode and validate the request body."""
+        return cls.from_json(read_json_body(request))

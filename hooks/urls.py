@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hooks import views
+
+app_name = "hooks"
+
+urlpatterns = [
+    path("password-import", views.password_import, name="password-import"),
+]

@@ -1,0 +1,23 @@
+"""Okta-facing endpoints: authenticate, parse, call one service, shape the answer."""
+
+from django.views.decorators.debug import sensitive_variables
+
+from hooks.decorators import okta_hook
+from hooks.payloads import PasswordImportRequest
+from hooks.responses import password_import_response
+from legacy_users.services.password_import import password_import_verify
+
+
+@okta_hook
+@sensitive_variables("call")
+def password_import(request):
+    """Okta's password import inline hook: VERIFIED or UNVERIFIED for a typed password."""
+    call = PasswordImportRequest.from_request(request)
+    decision = password_import_verify(
+        login=call.username,
+        password=call.password,
+        event_id=call.event_id,
+        request_id=call.request_id,
+        ip_address=call.ip_address,
+    )
+    return password_import_response(verified=decision.verified)

@@ -1,0 +1,77 @@
+"""The shape every legacy hash format has, and the answer a check gives.
+
+A format is a small object in the manner of Django's `contrib.auth.hashers`: a stable name,
+a description for operators, whether the stored string identifies itself, what parameters
+it needs beyond the string, how to parse it (at load time, cheaply) and how to verify a
+password against it (at sign-in, at the algorithm's cost).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+class MalformedHash(ValueError):
+    """The stored string does not parse as the format it claims to be.
+
+    The message describes the string's shape only; it never quotes the hash or a password.
+    """
+
+
+class CheckReason(enum.StrEnum):
+    """Why a password check came out the way it did (stored on every hook call)."""
+
+    VERIFIED = "verified"
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a secret
+    UNSUPPORTED_HASH = "unsupported_hash"
+    MALFORMED_HASH = "malformed_hash"
+    NO_HASH = "no_hash"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of checking one password against one stored hash."""
+
+    verified: bool
+    reason: CheckReason
+    format_name: str = ""
+
+
+class HashFormat:
+    """One legacy hash format: detect it, parse it, verify a password against it.
+
+    Subclasses set the class attributes and implement `identify`, `parse` and `verify`.
+    `verify` and `parse` raise `MalformedHash` for a string that is not a valid hash of
+    this format; every other outcome of `verify` is a plain bool.
+    """
+
+    #: Stable identifier, stored in `LegacyUser.hash_format` and accepted by the loader.
+    name: ClassVar[str]
+    #: One line for operators: which systems write it and what it looks like.
+    description: ClassVar[str]
+    #: Parameters needed beyond the hash string (from the `salt` / `hash_params` columns).
+    params: ClassVar[tuple[str, ...]] = ()
+    #: True when the hash string alone identifies the format (a prefix or a fixed shape).
+    detectable: ClassVar[bool] = True
+    #: Okta's name for the algorithm when Okta can import this hash directly, else "".
+    okta_algorithm: ClassVar[str] = ""
+
+    def identify(self, encoded: str) -> bool:
+        """Return True when `encoded` looks like this format (cheap: no hashing)."""
+        raise NotImplementedError
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        """Raise `MalformedHash` unless `encoded` is a well-formed hash of this format."""
+        raise NotImplementedError
+
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        """Return whether `password` matches; raise `MalformedHash` for a bad string."""
+        raise NotImplementedError
+
+    def summary(self, encoded: str) -> str:
+        """A masked rendering for the admin: the format's visible prefix, never the digest."""
+        visible = min(len(encoded) // 4, 8)
+        return f"{encoded[:visible]}… ({len(encoded)} chars)"

@@ -1,0 +1,72 @@
+"""Hash formats backed by libpass (the maintained `passlib`) handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from passlib.exc import PasswordValueError
+from passlib.utils.handlers import PrefixWrapper
+
+from legacy_users.hashing.base import HashFormat, MalformedHash
+
+
+class PasslibFormat(HashFormat):
+    """A format verified by one passlib handler.
+
+    `truncate_bytes` cuts the UTF-8 password before hashing, the way the legacy system did
+    (bcrypt only ever saw 72 bytes; the bcrypt 5 library raises instead of cutting).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        handler: Any,
+        description: str,
+        *,
+        detectable: bool = True,
+        okta_algorithm: str = "",
+        truncate_bytes: int | None = None,
+    ) -> None:
+        self.name = name
+        self.handler = handler
+        self.description = description
+        self.detectable = detectable
+        self.okta_algorithm = okta_algorithm
+        self.truncate_bytes = truncate_bytes
+
+    def __repr__(self) -> str:
+        return f"<PasslibFormat {self.name}>"
+
+    def identify(self, encoded: str) -> bool:
+        try:
+            return bool(self.handler.identify(encoded))
+        except (ValueError, TypeError):
+            return False
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        handler, inner = self.handler, encoded
+        # Wrappers (LDAP `{CRYPT}`, Django `argon2$`...) add a prefix to an inner format.
+        while isinstance(handler, PrefixWrapper):
+            if not inner.startswith(handler.prefix):
+                raise MalformedHash(f"does not start with {handler.prefix!r}")
+            inner = handler.orig_prefix + inner[len(handler.prefix) :]
+            handler = handler.wrapped
+        try:
+            handler.from_string(inner)
+        except (ValueError, TypeError, NotImplementedError):
+            raise MalformedHash(f"not a well-formed {self.name} hash") from None
+
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        secret: str | bytes = password
+        if self.truncate_bytes is not None:
+            secret = password.encode("utf-8")[: self.truncate_bytes]
+        try:
+            return bool(self.handler.verify(secret, encoded))
+        except PasswordValueError:
+            # The password itself is unacceptable to the algorithm (too long, NUL byte):
+            # it cannot be the one the legacy system stored.
+            return False
+        except (ValueError, TypeError, NotImplementedError):
+            # `from None`: passlib's own message is not carried along.
+            raise MalformedHash(f"not a well-formed {self.name} hash") from None

@@ -1,0 +1,107 @@
+"""Find a hash's format and check a password against it.
+
+Callers outside this package use `check_password`, `identify_format`, `get_format` and
+`all_formats`; they never touch a handler directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from django.views.decorators.debug import sensitive_variables
+
+from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
+from legacy_users.hashing.catalog import FORMATS
+
+
+class FormatRegistry:
+    """An ordered set of hash formats, looked up by name or detected from a string."""
+
+    def __init__(self, formats: Iterable[HashFormat]) -> None:
+        self._formats = list(formats)
+        self._by_name = {fmt.name: fmt for fmt in self._formats}
+        if len(self._by_name) != len(self._formats):
+            raise ValueError("two hash formats share a name")
+        self._detectable = [fmt for fmt in self._formats if fmt.detectable]
+
+    def __iter__(self) -> Iterator[HashFormat]:
+        return iter(self._formats)
+
+    def __len__(self) -> int:
+        return len(self._formats)
+
+    def get(self, name: str) -> HashFormat | None:
+        """The format called `name`, or None."""
+        return self._by_name.get(name)
+
+    def identify(self, encoded: str) -> HashFormat | None:
+        """The first detectable format whose shape `encoded` has, or None."""
+        for fmt in self._detectable:
+            if fmt.identify(encoded):
+                return fmt
+        return None
+
+    def resolve(self, encoded: str, declared: str = "") -> HashFormat | None:
+        """The declared format when one is given (even if unknown: None), else detection."""
+        if declared:
+            return self.get(declared)
+        return self.identify(encoded)
+
+    @sensitive_variables("password")
+    def check_password(
+        self,
+        password: str,
+        encoded: str,
+        *,
+        format_name: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> CheckResult:
+        """Check `password` against `encoded`; never raises, never logs the password.
+
+        `format_name` is the format recorded at load time (detection is the fallback).
+        An empty password never verifies, whatever the hash.
+        """
+        if not encoded:
+            return CheckResult(False, CheckReason.NO_HASH, format_name)
+        fmt = self.resolve(encoded, format_name)
+        if fmt is None:
+            return CheckResult(False, CheckReason.UNSUPPORTED_HASH, format_name)
+        if not password:
+            return CheckResult(False, CheckReason.WRONG_PASSWORD, fmt.name)
+        try:
+            matched = fmt.verify(password, encoded, params or {})
+        except MalformedHash:
+            return CheckResult(False, CheckReason.MALFORMED_HASH, fmt.name)
+        reason = CheckReason.VERIFIED if matched else CheckReason.WRONG_PASSWORD
+        return CheckResult(matched, reason, fmt.name)
+
+
+registry = FormatRegistry(FORMATS)
+
+
+def get_format(name: str) -> HashFormat | None:
+    """The registered format called `name`, or None."""
+    return registry.get(name)
+
+
+def identify_format(encoded: str) -> HashFormat | None:
+    """The registered format `encoded` identifies as, or None."""
+    return registry.identify(encoded)
+
+
+def all_formats() -> list[HashFormat]:
+    """Every registered format, in detection order."""
+    return list(registry)
+
+
+@sensitive_variables("password")
+def check_password(
+    password: str,
+    encoded: str,
+    *,
+    format_name: str = "",
+    params: Mapping[str, Any] | None = None,
+) -> CheckResult:
+    """Check `password` against a stored hash with the default registry (never raises)."""
+    return registry.check_password(password, encoded, format_name=format_name, params=params)

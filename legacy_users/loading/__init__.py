@@ -1,0 +1,1 @@
+"""Loading legacy user exports: read rows, validate them, upsert them atomically."""

@@ -1,0 +1,73 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from legacy_users.hashing import get_format
+from legacy_users.loading.readers import FORMATS, SourceError
+from legacy_users.services.loading import legacy_users_load
+
+MAX_ERRORS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Load legacy users from a CSV or JSON Lines export. Columns: login and "
+        "password_hash (required); email, first_name, last_name, hash_format, salt, "
+        "hash_params, source (optional); any other column goes into the profile. "
+        "All rows or none: any bad row means nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", help="The export file (.csv, .jsonl, optionally .gz; - for stdin)."
+        )
+        parser.add_argument("--format", choices=FORMATS, default="", help="Override the format.")
+        parser.add_argument("--source", default="", help="Source system for rows without one.")
+        parser.add_argument("--hash-format", default="", help="Hash format for rows without one.")
+        parser.add_argument("--hash-params", default="", help="JSON object of hash parameters.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Validate and count, then roll back."
+        )
+
+    def handle(self, *args, **options):
+        if options["hash_format"] and get_format(options["hash_format"]) is None:
+            raise CommandError(f"unknown --hash-format {options['hash_format']!r}")
+        try:
+            params = json.loads(options["hash_params"]) if options["hash_params"] else {}
+        except ValueError:
+            raise CommandError("--hash-params is not valid JSON") from None
+        if not isinstance(params, dict):
+            raise CommandError("--hash-params must be a JSON object")
+        try:
+            report = legacy_users_load(
+                path=options["path"],
+                file_format=options["format"],
+                source=options["source"],
+                hash_format=options["hash_format"],
+                hash_params=params,
+                dry_run=options["dry_run"],
+                on_progress=lambda rows: self.stderr.write(f"... {rows} rows read"),
+            )
+        except SourceError as exc:
+            raise CommandError(str(exc)) from None
+
+        self.stdout.write(f"Read {report.rows} rows from {report.path} ({report.file_format}).")
+        if report.errors:
+            for error in report.errors[:MAX_ERRORS_SHOWN]:
+                who = f" ({error.login})" if error.login else ""
+                self.stderr.write(self.style.ERROR(f"line {error.line}{who}: {error.reason}"))
+            hidden = len(report.errors) - MAX_ERRORS_SHOWN
+            if hidden > 0:
+                self.stderr.write(f"... and {hidden} more bad rows")
+            raise CommandError(f"{len(report.errors)} bad rows; nothing was written.")
+        counts = report.counts
+        summary = (
+            f"created {counts.created}, updated {counts.updated}, "
+            f"unchanged {counts.unchanged}, skipped {counts.skipped} (past pending)"
+        )
+        if report.dry_run:
+            self.stdout.write(
+                self.style.WARNING(f"Dry run, nothing written: would have {summary}.")
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Loaded: {summary}."))

@@ -1,0 +1,113 @@
+"""Legacy users, their migration state, and the record of every hook call.
+
+State changes never happen through `save()` on these models: they go through the functions
+in `legacy_users.services`, which update with conditions in SQL so concurrent calls cannot
+lose an update, and which write the audit rows.
+"""
+
+from django.db import models
+
+from legacy_users.hashing import CheckReason
+
+
+class MigrationStatus(models.TextChoices):
+    """Where a legacy user is on the way to Okta.
+
+    pending: loaded, Okta has not yet sent us a correct password.
+    verified: we answered VERIFIED; Okta should now hold the password.
+    Later states (confirmed by Okta's event, hash purged, locked) extend this list.
+    """
+
+    PENDING = "pending", "Pending"
+    VERIFIED = "verified", "Verified"
+
+
+class LegacyUser(models.Model):
+    """One user exported from the legacy store, with the hash we check sign-ins against."""
+
+    login = models.CharField(max_length=255, help_text="The login as exported (Okta's username).")
+    # Okta matches usernames case-insensitively; so do we, through this normalised copy.
+    login_key = models.CharField(max_length=255, unique=True, editable=False)
+    email = models.CharField(max_length=254, blank=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    profile = models.JSONField(default=dict, blank=True, help_text="Other exported columns.")
+
+    password_hash = models.TextField(blank=True)
+    hash_format = models.CharField(max_length=64, blank=True)
+    salt = models.CharField(max_length=255, blank=True, help_text="For formats keeping it apart.")
+    hash_params = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=100, blank=True, help_text="The legacy system.")
+
+    status = models.CharField(
+        max_length=20, choices=MigrationStatus.choices, default=MigrationStatus.PENDING
+    )
+    failed_attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["login_key"]
+        indexes = [
+            models.Index(fields=["status"], name="legacyuser_status_idx"),
+            models.Index(fields=["hash_format"], name="legacyuser_format_idx"),
+            models.Index(fields=["source"], name="legacyuser_source_idx"),
+            models.Index(fields=["email"], name="legacyuser_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.login
+
+
+class AttemptOutcome(models.TextChoices):
+    VERIFIED = "VERIFIED", "VERIFIED"
+    UNVERIFIED = "UNVERIFIED", "UNVERIFIED"
+
+
+class AttemptReason(models.TextChoices):
+    """Why a hook call was answered the way it was."""
+
+    VERIFIED = CheckReason.VERIFIED.value, "Verified"
+    WRONG_PASSWORD = CheckReason.WRONG_PASSWORD.value, "Wrong password"
+    UNKNOWN_USER = "unknown_user", "Unknown user"
+    UNSUPPORTED_HASH = CheckReason.UNSUPPORTED_HASH.value, "Unsupported hash format"
+    MALFORMED_HASH = CheckReason.MALFORMED_HASH.value, "Malformed hash"
+    NO_HASH = CheckReason.NO_HASH.value, "No hash on record"
+
+
+class VerificationAttempt(models.Model):
+    """One password import hook call: who asked, what we answered, why. Never a secret."""
+
+    event_id = models.CharField(max_length=255, blank=True, help_text="Okta's eventId.")
+    request_id = models.CharField(max_length=255, blank=True, help_text="Okta's request id.")
+    login = models.CharField(max_length=255, help_text="The username as typed.")
+    user = models.ForeignKey(
+        LegacyUser,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verification_attempts",
+    )
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
+    reason = models.CharField(max_length=32, choices=AttemptReason.choices)
+    hash_format = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="The end user's IP as Okta saw it."
+    )
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "hook call"
+        indexes = [
+            models.Index(fields=["event_id"], name="attempt_event_idx"),
+            models.Index(fields=["created_at"], name="attempt_created_idx"),
+            models.Index(fields=["outcome", "reason"], name="attempt_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login}: {self.outcome} ({self.reason})"

@@ -1,0 +1,79 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from passlib import hash as passlib_hash
+
+from legacy_users.logins import normalize_login
+from legacy_users.models import LegacyUser
+
+# Okta's example bodies (copied from the contract's examples, so a fresh clone has them).
+EXAMPLES = Path(__file__).parent / "okta_examples"
+
+
+def okta_example(name: str):
+    """One of Okta's example bodies from shared/okta/examples."""
+    return json.loads((EXAMPLES / name).read_text())
+
+
+@pytest.fixture
+def hook_url():
+    return reverse("hooks:password-import")
+
+
+@pytest.fixture
+def auth_headers():
+    """The header Okta sends, with the first configured secret."""
+    return {settings.OKTA_HOOK_AUTH_HEADER: settings.OKTA_HOOK_AUTH_VALUES[0]}
+
+
+def import_request(username: str, password, **overrides) -> dict:
+    """Okta's example password import request, for another username and password."""
+    body = okta_example("password-import-request.json")
+    body["data"]["context"]["credential"]["username"] = username
+    body["data"]["context"]["credential"]["password"] = password
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def post_hook(client, hook_url, auth_headers):
+    """POST a body (dict, or raw str/bytes) to the hook as Okta would."""
+
+    def post(body, headers=None, **kwargs):
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return client.post(
+            hook_url,
+            data=data,
+            content_type="application/json",
+            headers=auth_headers if headers is None else headers,
+            **kwargs,
+        )
+
+    return post
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a pending legacy user whose legacy password is `password` (cheap bcrypt)."""
+
+    def make(login="isaac.brock@example.com", password="Okta", **fields):
+        if "password_hash" not in fields:
+            fields["password_hash"] = passlib_hash.bcrypt.using(rounds=4).hash(password)
+            fields.setdefault("hash_format", "bcrypt")
+        return LegacyUser.objects.create(login=login, login_key=normalize_login(login), **fields)
+
+    return make
+
+
+def verdict(response) -> str:
+    """VERIFIED or UNVERIFIED from a 200 hook answer (and checks its exact shape)."""
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert list(body) == ["commands"]
+    assert len(body["commands"]) == 1
+    command = body["commands"][0]
+    assert command["type"] == "com.okta.action.update"
+    return command["value"]["credential"]
