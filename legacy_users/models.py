@@ -76,6 +76,7 @@ class AttemptReason(models.TextChoices):
     UNSUPPORTED_HASH = CheckReason.UNSUPPORTED_HASH.value, "Unsupported hash format"
     MALFORMED_HASH = CheckReason.MALFORMED_HASH.value, "Malformed hash"
     NO_HASH = CheckReason.NO_HASH.value, "No hash on record"
+    ERROR = CheckReason.ERROR.value, "Verification error"
 
 
 class VerificationAttempt(models.Model):

@@ -29,6 +29,7 @@ class CheckReason(enum.StrEnum):
     UNSUPPORTED_HASH = "unsupported_hash"
     MALFORMED_HASH = "malformed_hash"
     NO_HASH = "no_hash"
+    ERROR = "verification_error"
 
 
 @dataclass(frozen=True, slots=True)

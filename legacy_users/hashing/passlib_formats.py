@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
 from passlib.exc import PasswordValueError
-from passlib.utils.handlers import PrefixWrapper
+from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 
@@ -52,11 +53,21 @@ class PasslibFormat(HashFormat):
                 raise MalformedHash(f"does not start with {handler.prefix!r}")
             inner = handler.orig_prefix + inner[len(handler.prefix) :]
             handler = handler.wrapped
+        # Static digests (LDAP {SHA}, {MD5}) only check their exact shape in this regex.
+        shape = getattr(handler, "_hash_regex", None)
+        if issubclass(handler, StaticHandler) and shape is not None and not shape.match(inner):
+            raise MalformedHash(f"not a well-formed {self.name} hash")
         try:
-            handler.from_string(inner)
+            parsed = handler.from_string(inner)
         except (ValueError, TypeError, NotImplementedError):
             raise MalformedHash(f"not a well-formed {self.name} hash") from None
+        # Some handlers (LDAP digests) accept a digest of the wrong length when parsing.
+        size = getattr(handler, "checksum_size", None)
+        checksum = getattr(parsed, "checksum", None)
+        if size and checksum is not None and len(checksum) != size:
+            raise MalformedHash(f"a {self.name} digest is {size} long, not {len(checksum)}")
 
+    @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         secret: str | bytes = password
         if self.truncate_bytes is not None:

@@ -6,6 +6,7 @@ Callers outside this package use `check_password`, `identify_format`, `get_forma
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
 from legacy_users.hashing.catalog import FORMATS
+
+logger = logging.getLogger(__name__)
 
 
 class FormatRegistry:
@@ -36,11 +39,22 @@ class FormatRegistry:
         return self._by_name.get(name)
 
     def identify(self, encoded: str) -> HashFormat | None:
-        """The first detectable format whose shape `encoded` has, or None."""
+        """The detectable format `encoded` is, or None.
+
+        Some formats share a marker (`{SHA}` is base64 in one, hex in another): the first
+        whose marker matches and whose parser accepts the string wins. A string that only
+        has a marker is still attributed to its format, so it reads as malformed, not unknown.
+        """
+        marked = None
         for fmt in self._detectable:
             if fmt.identify(encoded):
+                try:
+                    fmt.parse(encoded, {})
+                except MalformedHash:
+                    marked = marked or fmt
+                    continue
                 return fmt
-        return None
+        return marked
 
     def resolve(self, encoded: str, declared: str = "") -> HashFormat | None:
         """The declared format when one is given (even if unknown: None), else detection."""
@@ -48,7 +62,7 @@ class FormatRegistry:
             return self.get(declared)
         return self.identify(encoded)
 
-    @sensitive_variables("password")
+    @sensitive_variables()
     def check_password(
         self,
         password: str,
@@ -73,6 +87,10 @@ class FormatRegistry:
             matched = fmt.verify(password, encoded, params or {})
         except MalformedHash:
             return CheckResult(False, CheckReason.MALFORMED_HASH, fmt.name)
+        except Exception as exc:  # noqa: BLE001 - a hasher bug must not become a 500
+            # Only the type: a library's message could quote what it was given.
+            logger.error("hash format %s failed with %s", fmt.name, type(exc).__name__)
+            return CheckResult(False, CheckReason.ERROR, fmt.name)
         reason = CheckReason.VERIFIED if matched else CheckReason.WRONG_PASSWORD
         return CheckResult(matched, reason, fmt.name)
 
@@ -95,7 +113,7 @@ def all_formats() -> list[HashFormat]:
     return list(registry)
 
 
-@sensitive_variables("password")
+@sensitive_variables()
 def check_password(
     password: str,
     encoded: str,

@@ -38,7 +38,7 @@ class PasswordImportDecision:
     attempt_id: int
 
 
-@sensitive_variables("password")
+@sensitive_variables()
 def password_import_verify(
     *,
     login: str,
