@@ -77,3 +77,12 @@ def verdict(response) -> str:
     command = body["commands"][0]
     assert command["type"] == "com.okta.action.update"
     return command["value"]["credential"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Production uses a manifest built by collectstatic; the tests do not run it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

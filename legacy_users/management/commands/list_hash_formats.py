@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand
+
+from legacy_users.hashing import all_formats
+
+
+def format_rows():
+    """One row per registered format: name, detected, Okta import, parameters, description."""
+    for fmt in all_formats():
+        yield (
+            fmt.name,
+            "yes" if fmt.detectable else "declare it",
+            fmt.okta_algorithm or "no (hook)",
+            ", ".join(fmt.params) or "-",
+            fmt.description,
+        )
+
+
+class Command(BaseCommand):
+    help = "List every legacy hash format the portal verifies."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--markdown", action="store_true", help="Print the table the README carries."
+        )
+
+    def handle(self, *args, **options):
+        header = ("format", "detected", "Okta imports as", "parameters", "description")
+        rows = list(format_rows())
+        if options["markdown"]:
+            self.stdout.write("| " + " | ".join(header) + " |")
+            self.stdout.write("|" + "---|" * len(header))
+            for row in rows:
+                cells = [f"`{row[0]}`", *(cell.replace("|", "\\|") for cell in row[1:])]
+                self.stdout.write("| " + " | ".join(cells) + " |")
+            return
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+        for row in [header, *rows]:
+            cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  ".join([*cells, row[4]]))
+        self.stdout.write(f"\n{len(rows)} formats.")

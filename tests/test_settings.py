@@ -1,0 +1,68 @@
+"""Configuration from the environment: fail fast naming the variable, clean deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OURS = {
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "OKTA_HOOK_AUTH_HEADER",
+    "OKTA_HOOK_AUTH_VALUES",
+    "SECURE_SSL_REDIRECT",
+    "DATABASE_URL",
+    "LOG_LEVEL",
+}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0z1x2c3v4b5n6m7-production",
+    "ALLOWED_HOSTS": "portal.example.com",
+    "OKTA_HOOK_AUTH_VALUES": "a-long-random-shared-secret-for-okta",
+}
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in OURS}
+    clean["DJANGO_SETTINGS_MODULE"] = "migration_portal.settings"
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "OKTA_HOOK_AUTH_VALUES"])
+def test_production_refuses_to_start_without_a_secret_and_names_it(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_quickstart_runs_with_no_configuration_at_all():
+    result = manage("check", DEBUG="true", OKTA_HOOK_AUTH_VALUES="a-long-random-shared-secret")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_empty_hook_secret_is_flagged_by_the_system_check():
+    result = manage("check", DEBUG="true")
+
+    assert "hooks.W001" in result.stderr
