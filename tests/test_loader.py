@@ -71,7 +71,7 @@ def test_jsonl_with_declared_format_salt_and_extra_fields(tmp_path):
         {
             "login": "dave@example.com",
             "password_hash": "5f4dcc3b5aa765d61d8327deb882cf99",
-            "hash_format": "hex_md5",
+            "hash_format": "raw_md5",
             "plan": {"tier": "gold"},
         },
         {"login": "erin@example.com", "password_hash": BCRYPT, "source": "shop"},
@@ -82,7 +82,7 @@ def test_jsonl_with_declared_format_salt_and_extra_fields(tmp_path):
 
     assert "created 2" in out
     dave = LegacyUser.objects.get(login_key="dave@example.com")
-    assert (dave.hash_format, dave.profile) == ("hex_md5", {"plan": {"tier": "gold"}})
+    assert (dave.hash_format, dave.profile) == ("raw_md5", {"plan": {"tier": "gold"}})
     assert LegacyUser.objects.get(login_key="erin@example.com").source == "shop"
 
 
@@ -232,10 +232,10 @@ def test_file_wide_hash_format_and_params(tmp_path):
         "login,password_hash\nx@example.com,5f4dcc3b5aa765d61d8327deb882cf99\n",
     )
 
-    load(path, hash_format="hex_md5", hash_params='{"encoding": "hex"}')
+    load(path, hash_format="raw_md5", hash_params='{"encoding": "hex"}')
 
     user = LegacyUser.objects.get()
-    assert (user.hash_format, user.hash_params) == ("hex_md5", {"encoding": "hex"})
+    assert (user.hash_format, user.hash_params) == ("raw_md5", {"encoding": "hex"})
 
 
 @pytest.mark.parametrize(

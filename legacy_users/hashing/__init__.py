@@ -3,8 +3,10 @@
 from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
 from legacy_users.hashing.registry import (
     FormatRegistry,
+    HashVerdict,
     all_formats,
     check_password,
+    classify_hash,
     get_format,
     identify_format,
     registry,
@@ -15,9 +17,11 @@ __all__ = [
     "CheckResult",
     "FormatRegistry",
     "HashFormat",
+    "HashVerdict",
     "MalformedHash",
     "all_formats",
     "check_password",
+    "classify_hash",
     "get_format",
     "identify_format",
     "registry",

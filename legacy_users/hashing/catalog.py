@@ -1,24 +1,30 @@
 """Every hash format the portal verifies, in detection order.
 
-Order matters only among detectable formats whose shapes could overlap; the more specific
-shape comes first. Formats without a marker (bare hex digests, DES crypt) are never guessed:
-an export declares them in its `hash_format` column or with `--hash-format`.
+libpass (passlib) handlers are used wherever one exists and is correct; the other modules
+here cover what no maintained library does. Detection tries formats in this order and keeps
+the first whose marker matches and whose parser accepts the string, so where two formats
+share a marker the stricter one comes first. Formats without a marker (bare hex digests,
+`hash:salt` recipes, parameterised KDFs) are never guessed: a row declares them.
 """
 
 from __future__ import annotations
 
 from passlib import hash as ph
 
+from legacy_users.hashing import app_formats as app
+from legacy_users.hashing import crypt_formats as crypt
+from legacy_users.hashing import digest_formats as dig
+from legacy_users.hashing import kdf_formats as kdf
+from legacy_users.hashing import spring_formats as spring
 from legacy_users.hashing.base import HashFormat
-from legacy_users.hashing.passlib_formats import PasslibFormat
+from legacy_users.hashing.passlib_formats import PasslibFormat as P
 
 BCRYPT_MAX_BYTES = 72
 
 
-def _formats() -> list[HashFormat]:
-    P = PasslibFormat  # noqa: N806 - a short local alias keeps the table readable
+def _crypt_family() -> list[HashFormat]:
+    """crypt(3) formats: also what LDAP `{CRYPT}` may wrap."""
     return [
-        # --- bcrypt family ---
         P(
             "bcrypt",
             ph.bcrypt,
@@ -26,35 +32,168 @@ def _formats() -> list[HashFormat]:
             okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
         ),
+        crypt.SystemCrypt(
+            "yescrypt",
+            r"^\$y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{0,86}\$[./A-Za-z0-9]{43}$",
+            "yescrypt $y$ (Debian 11+, Ubuntu 22.04+, Fedora /etc/shadow)",
+        ),
+        crypt.SystemCrypt(
+            "scrypt_crypt",
+            r"^\$7\$[./A-Za-z0-9]{11}[^$]*\$[./A-Za-z0-9]{43}$",
+            "scrypt in crypt(3) form ($7$, libxcrypt / Colin Percival)",
+        ),
+        P("sha512_crypt", ph.sha512_crypt, "SHA-512 crypt ($6$), Linux /etc/shadow"),
+        P("sha256_crypt", ph.sha256_crypt, "SHA-256 crypt ($5$), Linux /etc/shadow"),
+        P("md5_crypt", ph.md5_crypt, "MD5 crypt ($1$), old Linux/BSD, Cisco type 5"),
+        P("apr_md5_crypt", ph.apr_md5_crypt, "Apache APR1 MD5 crypt ($apr1$), htpasswd"),
+        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)"),
+        P("sun_md5_crypt", ph.sun_md5_crypt, "Solaris MD5 crypt ($md5$)"),
+        P("bsdi_crypt", ph.bsdi_crypt, "BSDi extended DES crypt (_ + 19 chars)"),
+        P(
+            "des_crypt",
+            ph.des_crypt,
+            "Traditional DES crypt (13 chars, first 8 password bytes)",
+            detectable=False,
+        ),
+    ]
+
+
+def _ldap_family() -> list[HashFormat]:
+    ldap = dig.LdapDigest
+    return [
+        ldap(
+            "ldap_salted_sha1",
+            "SSHA",
+            "sha1",
+            salted=True,
+            okta_algorithm="SHA-1",
+            description="LDAP salted SHA-1 ({SSHA}base64), any tag case, any salt length",
+        ),
+        ldap(
+            "ldap_salted_sha256",
+            "SSHA256",
+            "sha256",
+            salted=True,
+            okta_algorithm="SHA-256",
+            description="LDAP salted SHA-256 ({SSHA256}base64)",
+        ),
+        ldap(
+            "ldap_salted_sha512",
+            "SSHA512",
+            "sha512",
+            salted=True,
+            okta_algorithm="SHA-512",
+            description="LDAP salted SHA-512 ({SSHA512}base64)",
+        ),
+        ldap(
+            "ldap_salted_md5",
+            "SMD5",
+            "md5",
+            salted=True,
+            okta_algorithm="MD5",
+            description="LDAP salted MD5 ({SMD5}base64)",
+        ),
+        ldap(
+            "ldap_sha1",
+            "SHA",
+            "sha1",
+            salted=False,
+            okta_algorithm="SHA-1",
+            description="LDAP SHA-1 ({SHA}base64)",
+        ),
+        ldap(
+            "ldap_sha256",
+            "SHA256",
+            "sha256",
+            salted=False,
+            okta_algorithm="SHA-256",
+            description="LDAP SHA-256 ({SHA256}base64)",
+        ),
+        ldap(
+            "ldap_sha512",
+            "SHA512",
+            "sha512",
+            salted=False,
+            okta_algorithm="SHA-512",
+            description="LDAP SHA-512 ({SHA512}base64)",
+        ),
+        ldap(
+            "ldap_md5",
+            "MD5",
+            "md5",
+            salted=False,
+            okta_algorithm="MD5",
+            description="LDAP MD5 ({MD5}base64)",
+        ),
+        P("ldap_hex_sha1", ph.ldap_hex_sha1, "LDAP SHA-1 in hex ({SHA}hex)"),
+        P("ldap_hex_md5", ph.ldap_hex_md5, "LDAP MD5 in hex ({MD5}hex)"),
+        P("ldap_pbkdf2_sha1", ph.ldap_pbkdf2_sha1, "LDAP PBKDF2-SHA1 ({PBKDF2}rounds$salt$hash)"),
+        P(
+            "ldap_pbkdf2_sha256",
+            ph.ldap_pbkdf2_sha256,
+            "LDAP PBKDF2-SHA256 ({PBKDF2-SHA256}...)",
+            okta_algorithm="PBKDF2",
+        ),
+        P(
+            "ldap_pbkdf2_sha512",
+            ph.ldap_pbkdf2_sha512,
+            "LDAP PBKDF2-SHA512 ({PBKDF2-SHA512}...)",
+            okta_algorithm="PBKDF2",
+        ),
+    ]
+
+
+def _formats() -> list[HashFormat]:
+    crypts = _crypt_family()
+    by_name = {fmt.name: fmt for fmt in crypts}
+    ldaps = _ldap_family()
+    ldap_by_name = {fmt.name: fmt for fmt in ldaps}
+    argon2 = P("argon2", ph.argon2, "Argon2 id/i/d in PHC form, with or without v=")
+    md = spring.SpringMessageDigest
+    return [
+        *crypts,
         P("bcrypt_sha256", ph.bcrypt_sha256, "passlib bcrypt over SHA-256 ($bcrypt-sha256$)"),
-        # --- argon2 / scrypt ---
-        P("argon2", ph.argon2, "Argon2 id/i/d in PHC form ($argon2id$v=19$m=...)"),
-        P("scrypt", ph.scrypt, "passlib scrypt ($scrypt$ln=...,r=...,p=...$salt$hash)"),
+        crypt.WordPressBcrypt(),
+        argon2,
+        P("scrypt", ph.scrypt, "scrypt in PHC form ($scrypt$ln=...,r=...,p=...$salt$hash)"),
         # --- PBKDF2 ---
         P("pbkdf2_sha1", ph.pbkdf2_sha1, "passlib PBKDF2-HMAC-SHA1 ($pbkdf2$rounds$salt$hash)"),
         P(
             "pbkdf2_sha256",
             ph.pbkdf2_sha256,
-            "passlib PBKDF2-HMAC-SHA256 ($pbkdf2-sha256$rounds$salt$hash)",
+            "PHC/passlib PBKDF2-HMAC-SHA256 ($pbkdf2-sha256$)",
             okta_algorithm="PBKDF2",
         ),
         P(
             "pbkdf2_sha512",
             ph.pbkdf2_sha512,
-            "passlib PBKDF2-HMAC-SHA512 ($pbkdf2-sha512$rounds$salt$hash)",
+            "PHC/passlib PBKDF2-HMAC-SHA512 ($pbkdf2-sha512$)",
             okta_algorithm="PBKDF2",
         ),
         P(
             "atlassian_pbkdf2_sha1",
             ph.atlassian_pbkdf2_sha1,
-            "Atlassian Jira/Confluence/Crowd PBKDF2-SHA1 ({PKCS5S2}base64)",
+            "Atlassian Jira/Confluence/Crowd/Bitbucket ({PKCS5S2}base64)",
         ),
         P(
             "grub_pbkdf2_sha512",
             ph.grub_pbkdf2_sha512,
             "GRUB 2 PBKDF2-SHA512 (grub.pbkdf2.sha512.rounds.salt.hash)",
         ),
-        # --- Django ---
+        kdf.HashcatPbkdf2(),
+        crypt.CiscoType8or9("cisco_type8", "8", "Cisco IOS type 8 ($8$, PBKDF2-SHA256)"),
+        crypt.CiscoType8or9("cisco_type9", "9", "Cisco IOS type 9 ($9$, scrypt)"),
+        kdf.AspNetIdentity(
+            "aspnet_identity_v3",
+            1,
+            "ASP.NET Core Identity v3 (base64 0x01 blob, PBKDF2-SHA256/512)",
+        ),
+        kdf.AspNetIdentity(
+            "aspnet_identity_v2", 0, "ASP.NET Identity v2 (base64 0x00 blob, PBKDF2-SHA1 1000)"
+        ),
+        kdf.KeycloakPbkdf2(),
+        kdf.FirebaseScrypt(),
+        # --- Django, Werkzeug ---
         P(
             "django_pbkdf2_sha256",
             ph.django_pbkdf2_sha256,
@@ -75,6 +214,16 @@ def _formats() -> list[HashFormat]:
             truncate_bytes=BCRYPT_MAX_BYTES,
         ),
         P("django_argon2", ph.django_argon2, "Django Argon2 (argon2$argon2id$...)"),
+        kdf.DjangoScrypt(),
+        dig.PrefixedHexDigest(
+            "django_unsalted_sha1", "sha1$$", "sha1", "Django unsalted SHA-1 (sha1$$hex)"
+        ),
+        dig.PrefixedHexDigest(
+            "django_unsalted_md5",
+            "md5$$",
+            "md5",
+            "Django unsalted MD5 (md5$$hex; a bare hex digest: raw_md5)",
+        ),
         P(
             "django_salted_sha1",
             ph.django_salted_sha1,
@@ -88,86 +237,89 @@ def _formats() -> list[HashFormat]:
             okta_algorithm="MD5",
         ),
         P("django_des_crypt", ph.django_des_crypt, "Django legacy DES crypt (crypt$salt$hash)"),
-        # --- crypt(3) ---
-        P("sha512_crypt", ph.sha512_crypt, "SHA-512 crypt ($6$), Linux /etc/shadow"),
-        P("sha256_crypt", ph.sha256_crypt, "SHA-256 crypt ($5$), Linux /etc/shadow"),
-        P("md5_crypt", ph.md5_crypt, "MD5 crypt ($1$), old Linux/BSD, Cisco type 5"),
-        P("apr_md5_crypt", ph.apr_md5_crypt, "Apache APR1 MD5 crypt ($apr1$), htpasswd"),
-        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)"),
-        P("sun_md5_crypt", ph.sun_md5_crypt, "Solaris MD5 crypt ($md5$)"),
-        P("bsdi_crypt", ph.bsdi_crypt, "BSDi extended DES crypt (_ + 19 chars)"),
-        P(
-            "des_crypt",
-            ph.des_crypt,
-            "Traditional DES crypt (13 chars, first 8 password bytes)",
-            detectable=False,
+        kdf.WerkzeugHash(
+            "werkzeug_pbkdf2", "pbkdf2", "Werkzeug/Flask pbkdf2:sha256:iterations$salt$hex"
         ),
+        kdf.WerkzeugHash("werkzeug_scrypt", "scrypt", "Werkzeug/Flask scrypt:N:r:p$salt$hex"),
         # --- PHP applications ---
         P("phpass", ph.phpass, "phpass portable hash ($P$ WordPress, $H$ phpBB3)"),
-        # --- LDAP (RFC 2307 and friends) ---
-        P(
-            "ldap_salted_sha1",
-            ph.ldap_salted_sha1,
-            "LDAP salted SHA-1 ({SSHA}base64)",
-            okta_algorithm="SHA-1",
-        ),
-        P(
-            "ldap_salted_sha256",
-            ph.ldap_salted_sha256,
-            "LDAP salted SHA-256 ({SSHA256}base64)",
-            okta_algorithm="SHA-256",
-        ),
-        P(
-            "ldap_salted_sha512",
-            ph.ldap_salted_sha512,
-            "LDAP salted SHA-512 ({SSHA512}base64)",
-            okta_algorithm="SHA-512",
-        ),
-        P(
-            "ldap_salted_md5",
-            ph.ldap_salted_md5,
-            "LDAP salted MD5 ({SMD5}base64)",
-            okta_algorithm="MD5",
-        ),
-        P("ldap_sha1", ph.ldap_sha1, "LDAP SHA-1 ({SHA}base64)", okta_algorithm="SHA-1"),
-        P("ldap_md5", ph.ldap_md5, "LDAP MD5 ({MD5}base64)", okta_algorithm="MD5"),
-        P("ldap_hex_sha1", ph.ldap_hex_sha1, "LDAP SHA-1 in hex ({SHA}hex)"),
-        P("ldap_hex_md5", ph.ldap_hex_md5, "LDAP MD5 in hex ({MD5}hex)"),
-        P("ldap_pbkdf2_sha1", ph.ldap_pbkdf2_sha1, "LDAP PBKDF2-SHA1 ({PBKDF2}rounds$salt$hash)"),
-        P(
-            "ldap_pbkdf2_sha256",
-            ph.ldap_pbkdf2_sha256,
-            "LDAP PBKDF2-SHA256 ({PBKDF2-SHA256}...)",
-            okta_algorithm="PBKDF2",
-        ),
-        P(
-            "ldap_pbkdf2_sha512",
-            ph.ldap_pbkdf2_sha512,
-            "LDAP PBKDF2-SHA512 ({PBKDF2-SHA512}...)",
-            okta_algorithm="PBKDF2",
-        ),
-        P(
-            "ldap_bcrypt",
-            ph.ldap_bcrypt,
-            "LDAP {CRYPT} over bcrypt",
-            okta_algorithm="BCRYPT",
-            truncate_bytes=BCRYPT_MAX_BYTES,
-        ),
-        P("ldap_sha512_crypt", ph.ldap_sha512_crypt, "LDAP {CRYPT} over SHA-512 crypt"),
-        P("ldap_sha256_crypt", ph.ldap_sha256_crypt, "LDAP {CRYPT} over SHA-256 crypt"),
-        P("ldap_md5_crypt", ph.ldap_md5_crypt, "LDAP {CRYPT} over MD5 crypt"),
-        P("ldap_sha1_crypt", ph.ldap_sha1_crypt, "LDAP {CRYPT} over NetBSD SHA-1 crypt"),
-        P("ldap_bsdi_crypt", ph.ldap_bsdi_crypt, "LDAP {CRYPT} over BSDi crypt"),
-        P("ldap_des_crypt", ph.ldap_des_crypt, "LDAP {CRYPT} over DES crypt"),
+        crypt.Drupal7(),
+        app.Magento2(),
+        app.MediaWikiB(),
+        dig.PrefixedHexDigest("mediawiki_a", ":A:", "md5", "MediaWiki unsalted :A:hash"),
+        app.AuthMe(),
+        # --- LDAP ---
+        *ldaps,
+        crypt.LdapCrypt(crypts),
         P("fshp", ph.fshp, "Fairly Secure Hashed Password ({FSHP...})"),
         P("scram", ph.scram, "passlib SCRAM digest set ($scram$)"),
+        # --- Spring Security DelegatingPasswordEncoder ---
+        spring.SpringDelegating(
+            "spring_bcrypt", "bcrypt", [by_name["bcrypt"]], "Spring Security {bcrypt}"
+        ),
+        spring.SpringDelegating("spring_argon2", "argon2", [argon2], "Spring Security {argon2}"),
+        spring.SpringDelegating(
+            "spring_pbkdf2",
+            "pbkdf2",
+            [spring.SpringPbkdf2()],
+            "Spring Security {pbkdf2} (5.x and 5.8+ defaults)",
+        ),
+        spring.SpringDelegating(
+            "spring_scrypt", "scrypt", [spring.SpringScrypt()], "Spring Security {scrypt}"
+        ),
+        spring.SpringDelegating(
+            "spring_sha256",
+            "sha256",
+            [spring.SpringStandard()],
+            "Spring Security {sha256} (StandardPasswordEncoder)",
+        ),
+        spring.SpringDelegating(
+            "spring_md5", "MD5", [md("spring_md5_body", "md5")], "Spring Security {MD5}{salt}hex"
+        ),
+        spring.SpringDelegating(
+            "spring_sha1",
+            "SHA-1",
+            [md("spring_sha1_body", "sha1")],
+            "Spring Security {SHA-1}{salt}hex",
+        ),
+        spring.SpringDelegating(
+            "spring_sha256_digest",
+            "SHA-256",
+            [md("spring_sha256_body", "sha256")],
+            "Spring Security {SHA-256}{salt}hex",
+        ),
+        spring.SpringDelegating(
+            "spring_md4", "MD4", [md("spring_md4_body", "md4")], "Spring Security {MD4}{salt}hex"
+        ),
+        spring.SpringDelegating(
+            "spring_ldap",
+            "ldap",
+            [ldap_by_name["ldap_salted_sha1"], ldap_by_name["ldap_sha1"]],
+            "Spring Security {ldap} (LdapShaPasswordEncoder)",
+        ),
+        spring.SpringDelegating(
+            "spring_noop", "noop", [spring.Plaintext()], "Spring Security {noop} (clear text)"
+        ),
         # --- databases ---
         P("mysql41", ph.mysql41, "MySQL 4.1+ PASSWORD() (*40 hex)"),
+        P(
+            "postgres_md5",
+            ph.postgres_md5,
+            "PostgreSQL md5 (md5 + hex of md5(password + role); role = username or login)",
+            context={"user": ("username", "login")},
+        ),
+        kdf.PostgresScram(),
         P("mssql2000", ph.mssql2000, "Microsoft SQL Server 2000 (0x0100 + 88 hex)"),
         P("mssql2005", ph.mssql2005, "Microsoft SQL Server 2005 (0x0100 + 48 hex)"),
+        dig.Utf16SaltedDigest(
+            "mssql2012",
+            "sha512",
+            "Microsoft SQL Server 2012+ (0x0200 + salt + SHA-512)",
+            mssql=True,
+        ),
         P("oracle11", ph.oracle11, "Oracle 11g (S: + 60 hex)"),
         P("mysql323", ph.mysql323, "MySQL 3.23 OLD_PASSWORD() (16 hex)", detectable=False),
-        # --- Windows ---
+        # --- Windows, .NET ---
         P("bsd_nthash", ph.bsd_nthash, "FreeBSD NT hash ($3$$hex)"),
         P(
             "nthash",
@@ -175,11 +327,39 @@ def _formats() -> list[HashFormat]:
             "Windows NT hash / NTLM (32 hex, MD4 of UTF-16LE)",
             detectable=False,
         ),
-        # --- raw, unsalted digests (declared, never guessed) ---
-        P("hex_md5", ph.hex_md5, "Unsalted MD5, hex", detectable=False),
-        P("hex_sha1", ph.hex_sha1, "Unsalted SHA-1, hex", detectable=False),
-        P("hex_sha256", ph.hex_sha256, "Unsalted SHA-256, hex", detectable=False),
-        P("hex_sha512", ph.hex_sha512, "Unsalted SHA-512, hex", detectable=False),
+        dig.Utf16SaltedDigest(
+            "aspnet_membership_sha1",
+            "sha1",
+            "ASP.NET Membership SHA-1 (base64; salt base64 in salt)",
+        ),
+        dig.Utf16SaltedDigest(
+            "aspnet_membership_sha256",
+            "sha256",
+            "ASP.NET Membership SHA-256 (base64; salt base64 in salt)",
+        ),
+        # --- application recipes over hex digests (declared) ---
+        app.SaltedRecipe("joomla", "Joomla < 2.5.18 md5(password + salt):salt"),
+        app.SaltedRecipe("magento1", "Magento 1 / osCommerce md5(salt + password):salt"),
+        app.SaltedRecipe("vbulletin", "vBulletin md5(md5(password) + salt)"),
+        app.SaltedRecipe("mybb", "MyBB / IPB md5(md5(salt) + md5(password))"),
+        app.SaltedRecipe("redmine", "Redmine sha1(salt + sha1(password))"),
+        app.SaltedRecipe("opencart", "OpenCart sha1(salt + sha1(salt + sha1(password)))"),
+        app.SaltedRecipe(
+            "smf", "Simple Machines Forum sha1(lower(username) + password)", salt_from="username"
+        ),
+        # --- raw digests (declared) ---
+        dig.RawDigest("raw_md5", "md5", "MD5, hex or base64, unsalted or salted", "MD5"),
+        dig.RawDigest("raw_sha1", "sha1", "SHA-1, hex or base64, unsalted or salted", "SHA-1"),
+        dig.RawDigest(
+            "raw_sha256", "sha256", "SHA-256, hex or base64, unsalted or salted", "SHA-256"
+        ),
+        dig.RawDigest(
+            "raw_sha512", "sha512", "SHA-512, hex or base64, unsalted or salted", "SHA-512"
+        ),
+        dig.HmacDigest("hmac_md5", "md5", "HMAC-MD5 of the password under a key"),
+        dig.HmacDigest("hmac_sha1", "sha1", "HMAC-SHA1 of the password under a key"),
+        dig.HmacDigest("hmac_sha256", "sha256", "HMAC-SHA256 of the password under a key"),
+        dig.HmacDigest("hmac_sha512", "sha512", "HMAC-SHA512 of the password under a key"),
     ]
 
 

@@ -10,6 +10,7 @@ from passlib.exc import PasswordValueError
 from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.codecs import password_bytes
 
 
 class PasslibFormat(HashFormat):
@@ -28,6 +29,7 @@ class PasslibFormat(HashFormat):
         detectable: bool = True,
         okta_algorithm: str = "",
         truncate_bytes: int | None = None,
+        context: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.name = name
         self.handler = handler
@@ -35,6 +37,19 @@ class PasslibFormat(HashFormat):
         self.detectable = detectable
         self.okta_algorithm = okta_algorithm
         self.truncate_bytes = truncate_bytes
+        # handler keyword -> the parameters that can supply it, in order (e.g. the role name
+        # PostgreSQL salts md5 with comes from `username`, else the user's login).
+        self.context = context or {}
+        self.params = tuple(names[0] for names in self.context.values())
+
+    def _context(self, params: Mapping[str, Any]) -> dict[str, str]:
+        values = {}
+        for keyword, names in self.context.items():
+            value = next((params[n] for n in names if params.get(n)), None)
+            if value is None:
+                raise MalformedHash(f"this format needs the {names[0]!r} parameter")
+            values[keyword] = str(value)
+        return values
 
     def __repr__(self) -> str:
         return f"<PasslibFormat {self.name}>"
@@ -46,6 +61,7 @@ class PasslibFormat(HashFormat):
             return False
 
     def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        self._context(params)
         handler, inner = self.handler, encoded
         # Wrappers (LDAP `{CRYPT}`, Django `argon2$`...) add a prefix to an inner format.
         while isinstance(handler, PrefixWrapper):
@@ -69,11 +85,16 @@ class PasslibFormat(HashFormat):
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
-        secret: str | bytes = password
-        if self.truncate_bytes is not None:
-            secret = password.encode("utf-8")[: self.truncate_bytes]
+        secret: str | bytes | None = password
+        if self.truncate_bytes is not None or params.get("password_encoding"):
+            secret = password_bytes(password, params)
+            if secret is None:
+                return False
+            if self.truncate_bytes is not None:
+                secret = secret[: self.truncate_bytes]
+        context = self._context(params)
         try:
-            return bool(self.handler.verify(secret, encoded))
+            return bool(self.handler.verify(secret, encoded, **context))
         except PasswordValueError:
             # The password itself is unacceptable to the algorithm (too long, NUL byte):
             # it cannot be the one the legacy system stored.

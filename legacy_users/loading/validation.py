@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from legacy_users.hashing import MalformedHash, get_format, identify_format
+from legacy_users.hashing import classify_hash
 from legacy_users.loading.readers import SourceRow
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
@@ -86,8 +86,8 @@ class RowError:
     reason: str
 
 
-class _Invalid(Exception):
-    pass
+class RowProblem(Exception):
+    """What is wrong with one field of a row (the message is shown with its line number)."""
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str:
@@ -95,17 +95,18 @@ def _text(fields: Mapping[str, Any], name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        raise _Invalid(f"{name} must be text, not a JSON {type(value).__name__}")
+        raise RowProblem(f"{name} must be text, not a JSON {type(value).__name__}")
     text = str(value).strip()
     if "\x00" in text:
-        raise _Invalid(f"{name} contains a NUL character")
+        raise RowProblem(f"{name} contains a NUL character")
     limit = _TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
-        raise _Invalid(f"{name} is longer than {limit} characters")
+        raise RowProblem(f"{name} is longer than {limit} characters")
     return text
 
 
-def _hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[str, Any]:
+def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[str, Any]:
+    """The row's `hash_params` (a JSON object) over the file-wide ones."""
     raw = fields.get("hash_params")
     if raw in (None, ""):
         return dict(defaults.hash_params)
@@ -113,23 +114,17 @@ def _hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[str,
         try:
             raw = json.loads(raw)
         except ValueError:
-            raise _Invalid("hash_params is not valid JSON") from None
+            raise RowProblem("hash_params is not valid JSON") from None
     if not isinstance(raw, dict):
-        raise _Invalid("hash_params must be a JSON object")
+        raise RowProblem("hash_params must be a JSON object")
     return {**defaults.hash_params, **raw}
 
 
 def _resolve_format(password_hash: str, declared: str, params: Mapping[str, Any]) -> str:
-    fmt = get_format(declared) if declared else identify_format(password_hash)
-    if fmt is None:
-        if declared:
-            raise _Invalid(f"unknown hash format {declared!r} (see list_hash_formats)")
-        raise _Invalid("the hash matches no known format; declare it in hash_format")
-    try:
-        fmt.parse(password_hash, params)
-    except MalformedHash:
-        raise _Invalid(f"the hash is not a well-formed {fmt.name} hash") from None
-    return fmt.name
+    verdict = classify_hash(password_hash, declared, params)
+    if not verdict.ok:
+        raise RowProblem(verdict.problem)
+    return verdict.format_name
 
 
 def validate_row(row: SourceRow, defaults: LoadDefaults) -> UserRecord | RowError:
@@ -140,25 +135,25 @@ def validate_row(row: SourceRow, defaults: LoadDefaults) -> UserRecord | RowErro
     try:
         login = _text(row.fields, "login")
         if not login:
-            raise _Invalid("login is empty")
+            raise RowProblem("login is empty")
         email = _text(row.fields, "email")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                raise _Invalid("email is not a valid address") from None
+                raise RowProblem("email is not a valid address") from None
         password_hash = _text(row.fields, "password_hash")
         if not password_hash:
-            raise _Invalid("password_hash is empty")
+            raise RowProblem("password_hash is empty")
         salt = _text(row.fields, "salt")
-        params = _hash_params(row.fields, defaults)
+        params = row_hash_params(row.fields, defaults)
         if salt:
             params.setdefault("salt", salt)
         declared = _text(row.fields, "hash_format") or defaults.hash_format
-        hash_format = _resolve_format(password_hash, declared, params)
+        hash_format = _resolve_format(password_hash, declared, {"login": login, **params})
         profile = {k: v for k, v in row.fields.items() if k not in KNOWN_COLUMNS}
         if "\\u0000" in json.dumps(profile):
-            raise _Invalid("a profile column contains a NUL character")
+            raise RowProblem("a profile column contains a NUL character")
         return UserRecord(
             line=row.line,
             login=login,
@@ -173,5 +168,5 @@ def validate_row(row: SourceRow, defaults: LoadDefaults) -> UserRecord | RowErro
             hash_params={k: v for k, v in params.items() if k != "salt"},
             source=_text(row.fields, "source") or defaults.source,
         )
-    except _Invalid as problem:
+    except RowProblem as problem:
         return RowError(row.line, login, str(problem))

@@ -56,13 +56,13 @@ def password_import_verify(
     started = time.monotonic()
     user = (
         LegacyUser.objects.filter(login_key=normalize_login(login))
-        .only("id", "password_hash", "hash_format", "salt", "hash_params")
+        .only("id", "login", "password_hash", "hash_format", "salt", "hash_params")
         .first()
     )
     if user is None:
         reason, hash_format = AttemptReason.UNKNOWN_USER, ""
     else:
-        params = dict(user.hash_params or {})
+        params = {"login": user.login, **(user.hash_params or {})}
         if user.salt:
             params.setdefault("salt", user.salt)
         result = check_password(

@@ -1,9 +1,8 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from legacy_users.hashing import get_format
 from legacy_users.loading.readers import FORMATS, SourceError
+from legacy_users.management.common import add_hash_arguments, parse_hash_options, write_audit
+from legacy_users.services.audit import audit_file
 from legacy_users.services.loading import legacy_users_load
 
 MAX_ERRORS_SHOWN = 50
@@ -23,27 +22,36 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=FORMATS, default="", help="Override the format.")
         parser.add_argument("--source", default="", help="Source system for rows without one.")
-        parser.add_argument("--hash-format", default="", help="Hash format for rows without one.")
-        parser.add_argument("--hash-params", default="", help="JSON object of hash parameters.")
+        add_hash_arguments(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and count, then roll back."
         )
+        parser.add_argument(
+            "--audit-only",
+            action="store_true",
+            help="Only report the hash formats (as audit_hashes does); write nothing.",
+        )
 
     def handle(self, *args, **options):
-        if options["hash_format"] and get_format(options["hash_format"]) is None:
-            raise CommandError(f"unknown --hash-format {options['hash_format']!r}")
-        try:
-            params = json.loads(options["hash_params"]) if options["hash_params"] else {}
-        except ValueError:
-            raise CommandError("--hash-params is not valid JSON") from None
-        if not isinstance(params, dict):
-            raise CommandError("--hash-params must be a JSON object")
+        hash_format, params = parse_hash_options(options)
+        if options["audit_only"]:
+            try:
+                audit = audit_file(
+                    path=options["path"],
+                    file_format=options["format"],
+                    hash_format=hash_format,
+                    hash_params=params,
+                )
+            except SourceError as exc:
+                raise CommandError(str(exc)) from None
+            write_audit(self, audit)
+            return
         try:
             report = legacy_users_load(
                 path=options["path"],
                 file_format=options["format"],
                 source=options["source"],
-                hash_format=options["hash_format"],
+                hash_format=hash_format,
                 hash_params=params,
                 dry_run=options["dry_run"],
                 on_progress=lambda rows: self.stderr.write(f"... {rows} rows read"),

@@ -1,0 +1,177 @@
+"""crypt(3)-style strings no Python library verifies: yescrypt and `$7$` (through the
+system's libxcrypt), Cisco type 8/9, Drupal 7, WordPress 6.8+, and LDAP `{CRYPT}`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.views.decorators.debug import sensitive_variables
+from passlib import hash as ph
+from passlib.utils.binary import h64
+
+from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.codecs import CRYPT64, crypt64_encode, equal, password_bytes
+from legacy_users.hashing.structured import Parsed, StructuredFormat
+
+_C64 = re.escape(CRYPT64)
+
+
+def _system_crypt():
+    """The platform crypt(3) (libxcrypt on Linux), or None where Python lacks it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import crypt
+        except ImportError:
+            return None
+    return crypt.crypt
+
+
+class SystemCrypt(StructuredFormat):
+    """A crypt(3) method libxcrypt implements (yescrypt `$y$`, scrypt `$7$`)."""
+
+    def __init__(self, name, shape, description):
+        self.name, self.description = name, description
+        self.shape = re.compile(shape)
+
+    def decode(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash(f"not a well-formed {self.name} string")
+        return Parsed(encoded.encode("ascii"))
+
+    @sensitive_variables()
+    def verify(self, password, encoded, params):
+        parsed = self.decode(encoded, params)
+        crypt = _system_crypt()
+        if crypt is None:
+            raise RuntimeError("this Python has no crypt(3) module")
+        if "\x00" in password:
+            return False
+        result = crypt(password, encoded)
+        if not result or result.startswith("*"):
+            raise MalformedHash(f"crypt(3) rejected the {self.name} settings")
+        return equal(result.encode("ascii"), parsed.digest)
+
+
+class CiscoType8or9(StructuredFormat):
+    """Cisco IOS `$8$` (PBKDF2-SHA256, 20000 rounds) and `$9$` (scrypt N=16384 r=1 p=1)."""
+
+    def __init__(self, name, kind, description):
+        self.name, self.kind, self.description = name, kind, description
+        self.shape = re.compile(r"^\$" + kind + r"\$[^$]{14}\$[" + _C64 + "]{43}$")
+
+    def decode(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash(f"not a Cisco type {self.kind} string")
+        _, _, salt, digest = encoded.split("$")
+        return Parsed(digest.encode("ascii"), salt=salt.encode("ascii"))
+
+    def derive(self, secret, parsed, params):
+        if self.kind == "8":
+            raw = hashlib.pbkdf2_hmac("sha256", secret, parsed.salt, 20000)
+        else:
+            raw = hashlib.scrypt(secret, salt=parsed.salt, n=16384, r=1, p=1, dklen=32)
+        return crypt64_encode(raw).encode("ascii")
+
+
+class Drupal7(StructuredFormat):
+    """Drupal 7 `$S$` (phpass over SHA-512), and `U$S$` for MD5 hashes Drupal upgraded."""
+
+    shape = re.compile(r"^U?\$S\$[" + _C64 + "]{52}$")
+
+    def __init__(self):
+        self.name = "drupal7"
+        self.description = "Drupal 7 ($S$, and U$S$ for upgraded Drupal 6 MD5 hashes)"
+
+    def decode(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash("not a Drupal 7 $S$ string")
+        upgraded = encoded.startswith("U")
+        setting = encoded[1:] if upgraded else encoded
+        log2 = CRYPT64.index(setting[3])
+        if not 7 <= log2 <= 30:
+            raise MalformedHash("Drupal 7 iteration count out of range")
+        return Parsed(
+            setting[12:].encode("ascii"),
+            salt=setting[4:12].encode("ascii"),
+            iterations=1 << log2,
+            extra={"upgraded": upgraded},
+        )
+
+    def derive(self, secret, parsed, params):
+        if parsed.extra["upgraded"]:
+            secret = hashlib.md5(secret).hexdigest().encode("ascii")  # noqa: S324 - legacy
+        digest = hashlib.sha512(parsed.salt + secret).digest()
+        for _ in range(parsed.iterations):
+            digest = hashlib.sha512(digest + secret).digest()
+        return h64.encode_bytes(digest)[:43]
+
+
+class WordPressBcrypt(HashFormat):
+    """WordPress 6.8+ `$wp$2y$`: bcrypt of base64(HMAC-SHA384(key "wp-sha384", password))."""
+
+    name = "wordpress_bcrypt"
+    description = "WordPress 6.8+ ($wp$2y$...: bcrypt over an HMAC-SHA384 of the password)"
+    params = ()
+    shape = re.compile(r"^\$wp\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
+
+    def identify(self, encoded):
+        return bool(self.shape.match(encoded))
+
+    def parse(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash("not a WordPress $wp$ string")
+        try:
+            ph.bcrypt.from_string(encoded[3:])
+        except ValueError:
+            raise MalformedHash("not a well-formed bcrypt hash inside $wp$") from None
+
+    @sensitive_variables()
+    def verify(self, password, encoded, params):
+        self.parse(encoded, params)
+        secret = password_bytes(password, params)
+        if secret is None:
+            return False
+        prehash = base64.b64encode(hmac.new(b"wp-sha384", secret, "sha384").digest())
+        return bool(ph.bcrypt.verify(prehash, encoded[3:]))
+
+
+class LdapCrypt(HashFormat):
+    """LDAP `{CRYPT}` in any letter case, over any crypt(3) format the registry knows."""
+
+    name = "ldap_crypt"
+    description = "LDAP {CRYPT} over crypt(3): bcrypt, SHA-256/512, MD5, yescrypt, DES..."
+
+    def __init__(self, inner: Sequence[HashFormat]):
+        self.inner = list(inner)
+
+    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
+        if encoded[:7].upper() != "{CRYPT}":
+            raise MalformedHash("does not start with {CRYPT}")
+        rest = encoded[7:]
+        for fmt in self.inner:
+            if fmt.identify(rest):
+                return fmt, rest
+        # DES crypt has no marker; it is the only 13-character crypt(3) form.
+        for fmt in self.inner:
+            if fmt.name == "des_crypt" and len(rest) == 13:
+                return fmt, rest
+        raise MalformedHash("unknown crypt(3) method inside {CRYPT}")
+
+    def identify(self, encoded):
+        return encoded[:7].upper() == "{CRYPT}"
+
+    def parse(self, encoded, params: Mapping[str, Any]):
+        fmt, rest = self._unwrap(encoded)
+        fmt.parse(rest, params)
+
+    @sensitive_variables()
+    def verify(self, password, encoded, params):
+        fmt, rest = self._unwrap(encoded)
+        return fmt.verify(password, rest, params)

@@ -1,0 +1,246 @@
+"""Key-derivation layouts no maintained Python library parses: Django and Werkzeug scrypt,
+Werkzeug PBKDF2, ASP.NET Identity v2/v3, Keycloak, hashcat's PBKDF2 layout, PostgreSQL
+SCRAM-SHA-256 and Firebase's modified scrypt. The primitives are the standard library's
+(`hashlib.pbkdf2_hmac`, `hashlib.scrypt`) and `cryptography`'s AES."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import struct
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.codecs import as_int, b64decode, hexdecode, text_param
+from legacy_users.hashing.structured import Parsed, StructuredFormat, split_exact
+
+#: Ceiling for scrypt's memory (128 * N * r bytes), so a hostile hash cannot exhaust RAM.
+SCRYPT_MAXMEM = 256 * 1024 * 1024
+
+
+def _scrypt(secret: bytes, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    if n < 2 or n & (n - 1):
+        raise MalformedHash("scrypt N must be a power of two")
+    if 128 * n * r * p > SCRYPT_MAXMEM * 4 or 128 * n * r > SCRYPT_MAXMEM:
+        raise MalformedHash("scrypt parameters exceed the memory ceiling")
+    try:
+        return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=SCRYPT_MAXMEM)
+    except ValueError:
+        raise MalformedHash("scrypt rejected the parameters") from None
+
+
+class DjangoScrypt(StructuredFormat):
+    """Django 4.0+ `scrypt$salt$N$r$p$base64`."""
+
+    name = "django_scrypt"
+    description = "Django scrypt (scrypt$salt$N$r$p$base64)"
+    shape = re.compile(r"^scrypt\$[^$]+\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+=*$")
+
+    def decode(self, encoded, params):
+        _, salt, n, r, p, digest = split_exact(encoded, "$", 6)
+        raw = b64decode(digest, "the digest")
+        return Parsed(
+            raw,
+            salt=salt.encode(),
+            extra={"n": as_int(n, "N"), "r": as_int(r, "r"), "p": as_int(p, "p")},
+        )
+
+    def derive(self, secret, parsed, params):
+        x = parsed.extra
+        return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
+
+
+class WerkzeugHash(StructuredFormat):
+    """Werkzeug/Flask `pbkdf2:sha256:600000$salt$hex` and `scrypt:32768:8:1$salt$hex`."""
+
+    def __init__(self, name, kind, description):
+        self.name, self.kind, self.description = name, kind, description
+        self.shape = re.compile(
+            r"^pbkdf2:[a-z0-9]+:\d+\$[^$]*\$[0-9a-f]+$"
+            if kind == "pbkdf2"
+            else r"^scrypt:\d+:\d+:\d+\$[^$]*\$[0-9a-f]+$"
+        )
+
+    def decode(self, encoded, params):
+        method, salt, digest = split_exact(encoded, "$", 3)
+        fields = method.split(":")
+        raw = hexdecode(digest, "the digest")
+        if self.kind == "pbkdf2":
+            if len(fields) != 3 or fields[0] != "pbkdf2":
+                raise MalformedHash("expected pbkdf2:<hash>:<iterations>")
+            if fields[1] not in hashlib.algorithms_guaranteed:
+                raise MalformedHash(f"unknown hash {fields[1]!r}")
+            extra = {"hash": fields[1]}
+            return Parsed(raw, salt.encode(), as_int(fields[2], "iterations"), extra)
+        if len(fields) != 4 or fields[0] != "scrypt":
+            raise MalformedHash("expected scrypt:<N>:<r>:<p>")
+        n, r, p = (as_int(v, name) for v, name in zip(fields[1:], "Nrp", strict=True))
+        return Parsed(raw, salt.encode(), extra={"n": n, "r": r, "p": p})
+
+    def derive(self, secret, parsed, params):
+        if self.kind == "pbkdf2":
+            return hashlib.pbkdf2_hmac(
+                parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+            )
+        x = parsed.extra
+        return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
+
+
+class AspNetIdentity(StructuredFormat):
+    """ASP.NET Identity `PasswordHash` blobs: v2 (0x00, PBKDF2-SHA1 1000) and v3 (0x01)."""
+
+    _PRF = {0: "sha1", 1: "sha256", 2: "sha512"}
+
+    def __init__(self, name, version, description):
+        self.name, self.version, self.description = name, version, description
+        self.okta_algorithm = ""
+
+    def identify(self, encoded):
+        try:
+            self.decode(encoded, {})
+        except MalformedHash:
+            return False
+        return True
+
+    def decode(self, encoded, params):
+        if not 40 <= len(encoded) <= 400:
+            raise MalformedHash("not an ASP.NET Identity hash")
+        raw = b64decode(encoded, "the hash")
+        if not raw or raw[0] != self.version:
+            raise MalformedHash(f"not an ASP.NET Identity v{self.version + 2} hash")
+        if self.version == 0:
+            if len(raw) != 49:
+                raise MalformedHash("a v2 hash is 49 bytes")
+            return Parsed(raw[17:], salt=raw[1:17], iterations=1000, extra={"prf": "sha1"})
+        if len(raw) < 13:
+            raise MalformedHash("a v3 hash is too short")
+        prf, iterations, salt_len = struct.unpack(">III", raw[1:13])
+        if prf not in self._PRF or not 1 <= iterations <= 10_000_000 or salt_len < 16:
+            raise MalformedHash("unknown v3 header")
+        salt, subkey = raw[13 : 13 + salt_len], raw[13 + salt_len :]
+        if len(salt) != salt_len or len(subkey) < 16:
+            raise MalformedHash("a v3 hash is too short")
+        return Parsed(subkey, salt=salt, iterations=iterations, extra={"prf": self._PRF[prf]})
+
+    def derive(self, secret, parsed, params):
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["prf"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
+class KeycloakPbkdf2(StructuredFormat):
+    """Keycloak credentials: `value` (base64) with `salt` (base64), `iterations`, `algorithm`.
+
+    Keycloak keeps these as separate JSON fields of its credential; the loader takes them in
+    `password_hash`, `salt` and `hash_params` (`iterations`, `algorithm`).
+    """
+
+    name = "keycloak_pbkdf2"
+    description = "Keycloak pbkdf2 / pbkdf2-sha256 / pbkdf2-sha512 credential"
+    detectable = False
+    params = ("salt", "iterations", "algorithm")
+    _ALGORITHMS = {"pbkdf2": "sha1", "pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512"}
+
+    def decode(self, encoded, params):
+        algorithm = str(params.get("algorithm") or "pbkdf2-sha256").lower()
+        if algorithm not in self._ALGORITHMS:
+            raise MalformedHash(f"unknown Keycloak algorithm {algorithm!r}")
+        return Parsed(
+            b64decode(encoded, "the value"),
+            salt=b64decode(text_param(params, "salt"), "the salt"),
+            iterations=as_int(text_param(params, "iterations"), "iterations"),
+            extra={"hash": self._ALGORITHMS[algorithm]},
+        )
+
+    def derive(self, secret, parsed, params):
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
+class HashcatPbkdf2(StructuredFormat):
+    """The `sha256:iterations:base64 salt:base64 hash` layout (hashcat 10900, 12000, 12100)."""
+
+    name = "hashcat_pbkdf2"
+    description = "PBKDF2 as sha1|sha256|sha512:iterations:salt_b64:hash_b64"
+    shape = re.compile(r"^(sha1|sha256|sha512):\d+:[A-Za-z0-9+/]*=*:[A-Za-z0-9+/]+=*$")
+
+    def decode(self, encoded, params):
+        algorithm, iterations, salt, digest = split_exact(encoded, ":", 4)
+        if algorithm not in ("sha1", "sha256", "sha512"):
+            raise MalformedHash(f"unknown hash {algorithm!r}")
+        return Parsed(
+            b64decode(digest, "the digest"),
+            salt=b64decode(salt, "the salt"),
+            iterations=as_int(iterations, "iterations"),
+            extra={"hash": algorithm},
+        )
+
+    def derive(self, secret, parsed, params):
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
+class PostgresScram(StructuredFormat):
+    """PostgreSQL 10+ `SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey` (pg_authid)."""
+
+    name = "postgres_scram_sha256"
+    description = "PostgreSQL SCRAM-SHA-256 (SCRAM-SHA-256$4096:salt$StoredKey:ServerKey)"
+    shape = re.compile(r"^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$")
+
+    def decode(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash("not a SCRAM-SHA-256 verifier")
+        _, rest = encoded.split("$", 1)
+        head, keys = rest.split("$")
+        iterations, salt = head.split(":")
+        stored, server = keys.split(":")
+        stored_key, server_key = b64decode(stored), b64decode(server)
+        if len(stored_key) != 32 or len(server_key) != 32:
+            raise MalformedHash("SCRAM keys are 32 bytes")
+        return Parsed(
+            stored_key + server_key,
+            salt=b64decode(salt, "the salt"),
+            iterations=as_int(iterations, "iterations"),
+        )
+
+    def derive(self, secret, parsed, params):
+        salted = hashlib.pbkdf2_hmac("sha256", secret, parsed.salt, parsed.iterations)
+        client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+        server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+        return hashlib.sha256(client_key).digest() + server_key
+
+
+class FirebaseScrypt(StructuredFormat):
+    """Firebase Authentication's modified scrypt (firebase/scrypt).
+
+    The exported `passwordHash` is AES-256-CTR(key = scrypt(password, salt + separator),
+    the project's signer key). Parameters come from the project's hash config: `signer_key`,
+    `salt_separator` (both base64), `rounds`, `mem_cost`; the per-user `salt` (base64).
+    """
+
+    name = "firebase_scrypt"
+    description = "Firebase Auth modified scrypt (export passwordHash + project hash config)"
+    detectable = False
+    params = ("salt", "signer_key", "salt_separator", "rounds", "mem_cost")
+
+    def decode(self, encoded, params):
+        return Parsed(
+            b64decode(encoded, "the passwordHash"),
+            salt=b64decode(text_param(params, "salt"), "the salt")
+            + b64decode(str(params.get("salt_separator") or ""), "salt_separator"),
+            extra={
+                "signer_key": b64decode(text_param(params, "signer_key"), "signer_key"),
+                "rounds": as_int(text_param(params, "rounds"), "rounds", maximum=64),
+                "mem_cost": as_int(text_param(params, "mem_cost"), "mem_cost", maximum=20),
+            },
+        )
+
+    def derive(self, secret, parsed, params):
+        x = parsed.extra
+        key = _scrypt(secret, parsed.salt, 1 << x["mem_cost"], x["rounds"], 1, 32)
+        encryptor = Cipher(algorithms.AES(key), modes.CTR(b"\x00" * 16)).encryptor()
+        return encryptor.update(x["signer_key"]) + encryptor.finalize()

@@ -1,0 +1,174 @@
+"""Spring Security's `DelegatingPasswordEncoder` strings: `{id}` then that encoder's output.
+
+`{bcrypt}`, `{argon2}` and `{ldap}` wrap formats the registry already verifies; the others
+are Spring's own encoders (spring-security-crypto), written out here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.views.decorators.debug import sensitive_variables
+from passlib.crypto.digest import lookup_hash
+
+from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.codecs import as_int, b64decode, equal, hexdecode, password_bytes
+from legacy_users.hashing.structured import Parsed, StructuredFormat
+
+
+class SpringDelegating(HashFormat):
+    """`{id}` + an inner format: the id picks the encoder, the rest is its string."""
+
+    def __init__(self, name: str, spring_id: str, inner: Sequence[HashFormat], description: str):
+        self.name, self.spring_id, self.description = name, spring_id, description
+        self.inner = list(inner)
+        self.prefix = "{" + spring_id + "}"
+        self.okta_algorithm = ""
+
+    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
+        if not encoded.startswith(self.prefix):
+            raise MalformedHash(f"does not start with {self.prefix}")
+        rest = encoded[len(self.prefix) :]
+        for fmt in self.inner:
+            if len(self.inner) == 1 or fmt.identify(rest):
+                return fmt, rest
+        raise MalformedHash(f"not a {self.prefix} value Spring writes")
+
+    def identify(self, encoded):
+        return encoded.startswith(self.prefix)
+
+    def parse(self, encoded, params: Mapping[str, Any]):
+        fmt, rest = self._unwrap(encoded)
+        fmt.parse(rest, params)
+
+    @sensitive_variables()
+    def verify(self, password, encoded, params):
+        fmt, rest = self._unwrap(encoded)
+        return fmt.verify(password, rest, params)
+
+
+class SpringStandard(StructuredFormat):
+    """`{sha256}` StandardPasswordEncoder: hex(salt8 + SHA-256^1024(salt + secret + password)).
+
+    `key` is the encoder's site-wide secret (empty unless the application set one).
+    """
+
+    name = "spring_standard_sha256"
+    description = "Spring StandardPasswordEncoder body"
+    detectable = False
+    params = ("key",)
+
+    def decode(self, encoded, params):
+        raw = hexdecode(encoded, "the value")
+        if len(raw) != 40:
+            raise MalformedHash("expected 8 bytes of salt and a SHA-256 digest")
+        return Parsed(raw[8:], salt=raw[:8])
+
+    def derive(self, secret, parsed, params):
+        digest = parsed.salt + str(params.get("key") or "").encode() + secret
+        for _ in range(1024):
+            digest = hashlib.sha256(digest).digest()
+        return digest
+
+
+class SpringPbkdf2(StructuredFormat):
+    """`{pbkdf2}` Pbkdf2PasswordEncoder: hex(salt + PBKDF2 output).
+
+    Spring 5.x defaults (PBKDF2WithHmacSHA1, 185000 rounds, 8-byte salt) are read from a
+    40-byte value; Spring 5.8+ (PBKDF2WithHmacSHA256, 310000, 16-byte salt) from 48 bytes.
+    `iterations`, `algorithm` (`sha1`/`sha256`/`sha512`) and `key` override them.
+    """
+
+    name = "spring_pbkdf2_body"
+    description = "Spring Pbkdf2PasswordEncoder body"
+    detectable = False
+    params = ("iterations", "algorithm", "key")
+
+    def decode(self, encoded, params):
+        raw = hexdecode(encoded, "the value")
+        salt_len, algorithm, iterations = (
+            (8, "sha1", 185000) if len(raw) == 40 else (16, "sha256", 310000)
+        )
+        if len(raw) not in (40, 48):
+            raise MalformedHash("expected salt and a 32-byte PBKDF2 output")
+        algorithm = str(params.get("algorithm") or algorithm)
+        if algorithm not in ("sha1", "sha256", "sha512"):
+            raise MalformedHash(f"unknown algorithm {algorithm!r}")
+        iterations = as_int(params.get("iterations") or iterations, "iterations")
+        return Parsed(
+            raw[salt_len:], salt=raw[:salt_len], iterations=iterations, extra={"hash": algorithm}
+        )
+
+    def derive(self, secret, parsed, params):
+        salt = parsed.salt + str(params.get("key") or "").encode()
+        return hashlib.pbkdf2_hmac(parsed.extra["hash"], secret, salt, parsed.iterations, 32)
+
+
+class SpringScrypt(StructuredFormat):
+    """`{scrypt}` SCryptPasswordEncoder: `$hex(log2N<<16 | r<<8 | p)$salt_b64$key_b64`."""
+
+    name = "spring_scrypt_body"
+    description = "Spring SCryptPasswordEncoder body"
+    detectable = False
+    shape = re.compile(r"^\$[0-9a-f]+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
+
+    def decode(self, encoded, params):
+        if not self.shape.match(encoded):
+            raise MalformedHash("expected $params$salt$key")
+        _, packed, salt, key = encoded.split("$")
+        value = int(packed, 16)
+        n, r, p = 1 << (value >> 16), (value >> 8) & 0xFF, value & 0xFF
+        return Parsed(b64decode(key), salt=b64decode(salt), extra={"n": n, "r": r, "p": p})
+
+    def derive(self, secret, parsed, params):
+        from legacy_users.hashing.kdf_formats import _scrypt
+
+        x = parsed.extra
+        return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
+
+
+class SpringMessageDigest(StructuredFormat):
+    """`{MD5}`, `{SHA-1}`, `{SHA-256}`, `{MD4}`: optional `{salt}` then hex(digest(pw + {salt}))."""
+
+    detectable = False
+    _SHAPE = re.compile(r"^(\{[^}]*\})?([0-9a-fA-F]+)$")
+
+    def __init__(self, name: str, algorithm: str):
+        self.name, self.algorithm = name, algorithm
+        self.description = f"Spring MessageDigestPasswordEncoder ({algorithm}) body"
+        self.const = lookup_hash(algorithm).const
+
+    def decode(self, encoded, params):
+        match = self._SHAPE.match(encoded)
+        if not match:
+            raise MalformedHash("expected {salt}hexdigest")
+        digest = hexdecode(match.group(2), "the digest")
+        if len(digest) != self.const().digest_size:
+            raise MalformedHash("the digest has the wrong length")
+        return Parsed(digest, salt=(match.group(1) or "").encode("utf-8"))
+
+    def derive(self, secret, parsed, params):
+        return self.const(secret + parsed.salt).digest()
+
+
+class Plaintext(HashFormat):
+    """`{noop}`: the password itself (Spring's NoOpPasswordEncoder), compared in constant time."""
+
+    name = "plaintext_body"
+    description = "clear text"
+    detectable = False
+
+    def identify(self, encoded):
+        return True
+
+    def parse(self, encoded, params):
+        if not encoded:
+            raise MalformedHash("empty")
+
+    @sensitive_variables()
+    def verify(self, password, encoded, params):
+        secret = password_bytes(password, params)
+        return secret is not None and equal(secret, encoded.encode("utf-8"))

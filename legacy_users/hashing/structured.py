@@ -1,0 +1,71 @@
+"""The shape of a hand-written format: decode the stored string, derive, compare.
+
+Used only where no maintained library verifies the format (see `catalog.py`). Decoding is
+cheap and raises `MalformedHash`; deriving runs the algorithm; the comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.views.decorators.debug import sensitive_variables
+
+from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.codecs import equal, password_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a stored hash says: the digest to match and what derives it."""
+
+    digest: bytes
+    salt: bytes = b""
+    iterations: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class StructuredFormat(HashFormat):
+    """A format verified by `derive(password) == digest`, both from `decode(stored)`."""
+
+    #: A regex the stored string matches when the format is detectable.
+    shape: ClassVar[re.Pattern[str] | None] = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+    def identify(self, encoded: str) -> bool:
+        return bool(self.detectable and self.shape is not None and self.shape.match(encoded))
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        self.decode(encoded, params)
+
+    @sensitive_variables()
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        parsed = self.decode(encoded, params)
+        secret = self.secret(password, params)
+        if secret is None:
+            return False
+        return equal(self.derive(secret, parsed, params), parsed.digest)
+
+    def secret(self, password: str, params: Mapping[str, Any]) -> bytes | None:
+        """The password's bytes as this format hashes them (None: cannot match)."""
+        return password_bytes(password, params)
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        """Split the stored string (and parameters) into a `Parsed`; raise MalformedHash."""
+        raise NotImplementedError
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        """Compute the digest the stored one must equal, from the password's bytes."""
+        raise NotImplementedError
+
+
+def split_exact(encoded: str, separator: str, count: int) -> list[str]:
+    """`encoded` split into exactly `count` fields, or MalformedHash."""
+    parts = encoded.split(separator)
+    if len(parts) != count:
+        raise MalformedHash(f"expected {count} fields separated by {separator!r}")
+    return parts

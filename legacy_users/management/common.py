@@ -1,0 +1,59 @@
+"""Pieces the legacy-user commands share: hash options and the audit report."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from legacy_users.hashing import get_format
+from legacy_users.services.audit import HashAudit
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def write_audit(command: BaseCommand, audit: HashAudit) -> None:
+    """Print an audit report; raise CommandError when some hashes cannot be verified."""
+    out = command.stdout
+    out.write(f"Hash audit of {audit.source}: {audit.total} users")
+    width = max([len("format"), *(len(name) for name in audit.per_format)])
+    out.write(f"  {'format'.ljust(width)}  {'users':>9}  Okta imports the hash")
+    for name, count in audit.per_format.most_common():
+        okta = audit.okta_algorithm.get(name) or "no, needs the hook"
+        out.write(f"  {name.ljust(width)}  {count:>9}  {okta}")
+    if audit.unknown:
+        out.write(f"  {'(no known format)'.ljust(width)}  {audit.unknown:>9}")
+    if audit.malformed:
+        out.write(f"  {'(malformed)'.ljust(width)}  {audit.malformed:>9}")
+    out.write(
+        f"Okta can import {audit.okta_importable} users as hashes; "
+        f"{audit.needs_hook} need the password import hook."
+    )
+    problems = audit.unknown + audit.malformed
+    if not problems:
+        out.write(command.style.SUCCESS("Every hash can be verified."))
+        return
+    for problem in audit.problems[:MAX_PROBLEMS_SHOWN]:
+        where = f"line {problem.line}" if problem.line else "user"
+        who = f" ({problem.login})" if problem.login else ""
+        command.stderr.write(f"{where}{who}: {problem.reason}")
+    if problems > MAX_PROBLEMS_SHOWN:
+        command.stderr.write(f"... and {problems - MAX_PROBLEMS_SHOWN} more")
+    raise CommandError(f"{problems} of {audit.total} hashes cannot be verified.")
+
+
+def add_hash_arguments(parser) -> None:
+    """--hash-format and --hash-params: file-wide defaults for rows that leave them empty."""
+    parser.add_argument("--hash-format", default="", help="Hash format for rows without one.")
+    parser.add_argument("--hash-params", default="", help="JSON object of hash parameters.")
+
+
+def parse_hash_options(options) -> tuple[str, dict]:
+    """Validate --hash-format and --hash-params (shared with audit_hashes)."""
+    if options["hash_format"] and get_format(options["hash_format"]) is None:
+        raise CommandError(f"unknown --hash-format {options['hash_format']!r}")
+    try:
+        params = json.loads(options["hash_params"]) if options["hash_params"] else {}
+    except ValueError:
+        raise CommandError("--hash-params is not valid JSON") from None
+    if not isinstance(params, dict):
+        raise CommandError("--hash-params must be a JSON object")
+    return options["hash_format"], params
