@@ -9,4 +9,6 @@ def normalize_login(value: str) -> str:
     Okta treats usernames case-insensitively, so `Isaac.Brock@Example.com` typed at sign-in
     finds the user exported as `isaac.brock@example.com`.
     """
+    if value.isascii():  # the common case, and NFC cannot change ASCII
+        return value.strip().lower()
     return unicodedata.normalize("NFC", value).strip().lower()

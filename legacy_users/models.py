@@ -112,3 +112,38 @@ class VerificationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login}: {self.outcome} ({self.reason})"
+
+
+class LoadOutcome(models.TextChoices):
+    LOADED = "loaded", "Loaded"
+    DRY_RUN = "dry_run", "Dry run (rolled back)"
+    REJECTED = "rejected", "Rejected: too many bad rows"
+    FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted"
+
+
+class LoadRun(models.Model):
+    """One run of the loader: what file, with which options, what it found and did."""
+
+    file_name = models.CharField(max_length=500)
+    file_size = models.BigIntegerField(default=0, help_text="Bytes read.")
+    sha256 = models.CharField(max_length=64, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first bad rows.")
+    outcome = models.CharField(max_length=20, choices=LoadOutcome.choices)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "load run"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.outcome}, {self.started_at:%Y-%m-%d %H:%M})"

@@ -136,7 +136,7 @@ def test_bad_rows_are_reported_with_line_and_reason_and_nothing_is_written(tmp_p
 
     message, err = load_failing(write(tmp_path, "bad.csv", text))
 
-    assert message == "9 bad rows; nothing was written."
+    assert message == "9 bad rows (over --max-errors 0); nothing was written."
     assert "line 3: login is empty" in err
     assert "line 4 (nohash@example.com): password_hash is empty" in err
     assert "line 5 (weird@example.com): the hash matches no known format" in err

@@ -31,6 +31,7 @@ def _crypt_family() -> list[HashFormat]:
             "bcrypt $2a$/$2b$/$2y$ (PHP password_hash, Laravel, Rails, Spring, Node)",
             okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
+            shape=r"^\$2[aby]\$(?:0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$",
         ),
         crypt.SystemCrypt(
             "yescrypt",
@@ -42,9 +43,24 @@ def _crypt_family() -> list[HashFormat]:
             r"^\$7\$[./A-Za-z0-9]{11}[^$]*\$[./A-Za-z0-9]{43}$",
             "scrypt in crypt(3) form ($7$, libxcrypt / Colin Percival)",
         ),
-        P("sha512_crypt", ph.sha512_crypt, "SHA-512 crypt ($6$), Linux /etc/shadow"),
-        P("sha256_crypt", ph.sha256_crypt, "SHA-256 crypt ($5$), Linux /etc/shadow"),
-        P("md5_crypt", ph.md5_crypt, "MD5 crypt ($1$), old Linux/BSD, Cisco type 5"),
+        P(
+            "sha512_crypt",
+            ph.sha512_crypt,
+            "SHA-512 crypt ($6$), Linux /etc/shadow",
+            shape=r"^\$6\$(?:rounds=[1-9]\d{3,8}\$)?[^$:\n]{0,16}\$[./0-9A-Za-z]{86}$",
+        ),
+        P(
+            "sha256_crypt",
+            ph.sha256_crypt,
+            "SHA-256 crypt ($5$), Linux /etc/shadow",
+            shape=r"^\$5\$(?:rounds=[1-9]\d{3,8}\$)?[^$:\n]{0,16}\$[./0-9A-Za-z]{43}$",
+        ),
+        P(
+            "md5_crypt",
+            ph.md5_crypt,
+            "MD5 crypt ($1$), old Linux/BSD, Cisco type 5",
+            shape=r"^\$1\$[^$:\n]{0,8}\$[./0-9A-Za-z]{22}$",
+        ),
         P("apr_md5_crypt", ph.apr_md5_crypt, "Apache APR1 MD5 crypt ($apr1$), htpasswd"),
         P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)"),
         P("sun_md5_crypt", ph.sun_md5_crypt, "Solaris MD5 crypt ($md5$)"),
@@ -148,7 +164,13 @@ def _formats() -> list[HashFormat]:
     by_name = {fmt.name: fmt for fmt in crypts}
     ldaps = _ldap_family()
     ldap_by_name = {fmt.name: fmt for fmt in ldaps}
-    argon2 = P("argon2", ph.argon2, "Argon2 id/i/d in PHC form, with or without v=")
+    argon2 = P(
+        "argon2",
+        ph.argon2,
+        "Argon2 id/i/d in PHC form, with or without v=",
+        shape=r"^\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}"
+        r"\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$",
+    )
     md = spring.SpringMessageDigest
     return [
         *crypts,
@@ -199,6 +221,7 @@ def _formats() -> list[HashFormat]:
             ph.django_pbkdf2_sha256,
             "Django PBKDF2-SHA256 (pbkdf2_sha256$iterations$salt$base64)",
             okta_algorithm="PBKDF2",
+            shape=r"^pbkdf2_sha256\$[1-9]\d{0,8}\$[^$]{1,128}\$[A-Za-z0-9+/]{43}=$",
         ),
         P("django_pbkdf2_sha1", ph.django_pbkdf2_sha1, "Django PBKDF2-SHA1 (pbkdf2_sha1$...)"),
         P(
@@ -242,7 +265,12 @@ def _formats() -> list[HashFormat]:
         ),
         kdf.WerkzeugHash("werkzeug_scrypt", "scrypt", "Werkzeug/Flask scrypt:N:r:p$salt$hex"),
         # --- PHP applications ---
-        P("phpass", ph.phpass, "phpass portable hash ($P$ WordPress, $H$ phpBB3)"),
+        P(
+            "phpass",
+            ph.phpass,
+            "phpass portable hash ($P$ WordPress, $H$ phpBB3)",
+            shape=r"^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$",
+        ),
         crypt.Drupal7(),
         app.Magento2(),
         app.MediaWikiB(),

@@ -7,7 +7,7 @@ Callers outside this package use `check_password`, `identify_format`, `get_forma
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,10 @@ class FormatRegistry:
         if len(self._by_name) != len(self._formats):
             raise ValueError("two hash formats share a name")
         self._detectable = [fmt for fmt in self._formats if fmt.detectable]
+        # Verdicts are immutable: one per format, shared, so classifying allocates nothing.
+        self._ok = {
+            fmt.name: HashVerdict(fmt.name, "", fmt.okta_algorithm) for fmt in self._formats
+        }
 
     def __iter__(self) -> Iterator[HashFormat]:
         return iter(self._formats)
@@ -77,22 +81,51 @@ class FormatRegistry:
         return self.identify(encoded)
 
     def classify(
-        self, encoded: str, declared: str = "", params: Mapping[str, Any] | None = None
+        self,
+        encoded: str,
+        declared: str = "",
+        params: Mapping[str, Any] | None = None,
+        *,
+        hints: Sequence[str] = (),
     ) -> HashVerdict:
-        """Which format a stored hash is, or why it cannot be verified (no hashing done)."""
+        """Which format a stored hash is, or why it cannot be verified (no hashing done).
+
+        `hints` name formats to try first: a loader passes the ones recent rows had, since an
+        export mixes few formats, which spares scanning the whole registry for every row.
+        """
         if not encoded:
             return HashVerdict("", "the hash is empty")
-        fmt = self.resolve(encoded, declared)
-        if fmt is None:
-            if declared:
+        params = params or {}
+        if declared:
+            fmt = self._by_name.get(declared)
+            if fmt is None:
                 return HashVerdict("", f"unknown hash format {declared!r} (see list_hash_formats)")
-            return HashVerdict("", "the hash matches no known format; declare it in hash_format")
+            return self._checked(fmt, encoded, params)
+        for hint in hints:
+            fmt = self._by_name.get(hint)
+            if fmt is not None and fmt.detectable and fmt.identify(encoded):
+                verdict = self._checked(fmt, encoded, params)
+                if verdict.ok:
+                    return verdict
+        marked = None
+        for fmt in self._detectable:
+            if fmt.identify(encoded):
+                verdict = self._checked(fmt, encoded, params)
+                if verdict.ok:
+                    return verdict
+                marked = marked or verdict
+        return marked or HashVerdict(
+            "", "the hash matches no known format; declare it in hash_format"
+        )
+
+    def _checked(self, fmt: HashFormat, encoded: str, params: Mapping[str, Any]) -> HashVerdict:
         try:
-            fmt.parse(encoded, params or {})
+            fmt.parse(encoded, params)
         except MalformedHash as problem:
-            problem_text = f"the hash is not a well-formed {fmt.name} hash ({problem})"
-            return HashVerdict(fmt.name, problem_text)
-        return HashVerdict(fmt.name, "", fmt.okta_algorithm)
+            return HashVerdict(
+                fmt.name, f"the hash is not a well-formed {fmt.name} hash ({problem})"
+            )
+        return self._ok[fmt.name]
 
     @sensitive_variables()
     def check_password(
@@ -141,10 +174,14 @@ def identify_format(encoded: str) -> HashFormat | None:
 
 
 def classify_hash(
-    encoded: str, declared: str = "", params: Mapping[str, Any] | None = None
+    encoded: str,
+    declared: str = "",
+    params: Mapping[str, Any] | None = None,
+    *,
+    hints: Sequence[str] = (),
 ) -> HashVerdict:
     """The registered format of a stored hash, or why it cannot be verified."""
-    return registry.classify(encoded, declared, params)
+    return registry.classify(encoded, declared, params, hints=hints)
 
 
 def all_formats() -> list[HashFormat]:

@@ -1,40 +1,101 @@
-"""Load a legacy user export: all rows or none.
+"""Load a legacy user export: stream, validate, stage, apply the upsert rules; all or nothing.
 
-The whole load runs in one transaction. Any bad row (or `dry_run`) rolls everything back,
-so a failed load leaves the table exactly as it was, and re-running a file is safe.
+The whole load is one transaction. Rows stream from the file through validation into a
+temporary staging table (COPY on PostgreSQL), then a few set-based statements apply the rules
+(`legacy_users.loading.staging`). Too many bad rows, a dry run, an exception, Ctrl-C or a lost
+connection roll everything back; a killed process leaves an open transaction the database
+rolls back itself. Each run is recorded as a `LoadRun` once it has ended.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from legacy_users.loading.readers import detect_format, iter_rows, open_text
-from legacy_users.loading.validation import LoadDefaults, RowError, UserRecord, validate_row
-from legacy_users.loading.writer import UpsertCounts, upsert_batch
+from legacy_users.loading.readers import iter_rows, open_source
+from legacy_users.loading.staging import (
+    DirectLoadConflict,
+    Stage,
+    UpsertCounts,
+    users_table_is_empty,
+)
+from legacy_users.loading.validation import LoadDefaults, RowError, RowValidator, UserRecord
+from legacy_users.models import LoadOutcome, LoadRun
 
-BATCH_SIZE = 2000
+PROGRESS_EVERY = 10_000
+#: Bad rows kept in memory (and in the run's record); all of them go to --errors-file.
+ERRORS_KEPT = 1000
 
 
 @dataclass(slots=True)
 class LoadReport:
-    """What a load found and did. `written` is False after a dry run or any bad row."""
+    """What a load found and did. `written` is False after a dry run or a rejected load."""
 
     path: str
-    file_format: str
+    file_format: str = ""
+    unit: str = "line"
     rows: int = 0
     counts: UpsertCounts = field(default_factory=UpsertCounts)
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     dry_run: bool = False
+    max_errors: int = 0
+    outcome: str = ""
     written: bool = False
+    run_id: int | None = None
+    size: int = 0
+    sha256: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return self.error_count > self.max_errors
+
+    def reset(self) -> None:
+        """Forget a pass that was abandoned (its transaction rolled back)."""
+        self.rows, self.error_count = 0, 0
+        self.errors.clear()
+        self.counts = UpsertCounts()
 
 
 class _RollBack(Exception):
     """Raised inside the load's transaction to undo it."""
+
+
+class ErrorsFile:
+    """The bad rows, streamed to a CSV: position, login, reason, and the row as JSON."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._file: TextIO | None = None
+        self._writer = None
+
+    def __enter__(self) -> ErrorsFile:
+        if self.path:
+            self._file = open(self.path, "w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["position", "login", "reason", "row"])
+        return self
+
+    def reset(self) -> None:
+        if self._file is not None:
+            self._file.seek(0)
+            self._file.truncate()
+            self._writer.writerow(["position", "login", "reason", "row"])
+
+    def write(self, error: RowError, fields: Mapping[str, Any] | None) -> None:
+        if self._writer is not None:
+            row = json.dumps(dict(fields), ensure_ascii=False, default=str) if fields else ""
+            self._writer.writerow([error.line, error.login, error.reason, row])
+
+    def __exit__(self, *exc) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def legacy_users_load(
@@ -44,49 +105,132 @@ def legacy_users_load(
     source: str = "",
     hash_format: str = "",
     hash_params: Mapping[str, Any] | None = None,
+    delimiter: str = "",
+    mapping: Mapping[str, str] | None = None,
     dry_run: bool = False,
-    on_progress: Callable[[int], None] | None = None,
+    max_errors: int = 0,
+    errors_file: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
     """Validate every row of `path` and upsert the users, atomically.
 
-    Raises `SourceError` when the file as a whole cannot be read. Row problems do not
-    raise: they are collected in the report (line, login, reason) and nothing is written.
+    Raises `SourceError` when the file as a whole cannot be read. Row problems do not raise:
+    they are counted and reported (position, login, reason). Up to `max_errors` bad rows are
+    left out and the rest is loaded; one more and nothing is written.
     """
-    report = LoadReport(path=path, file_format=detect_format(path, file_format), dry_run=dry_run)
-    defaults = LoadDefaults(source=source, hash_format=hash_format, hash_params=hash_params or {})
-    first_line: dict[str, int] = {}
-    now = timezone.now()
+    report = LoadReport(path=path, dry_run=dry_run, max_errors=max_errors)
+    options = {
+        "format": file_format,
+        "source": source,
+        "hash_format": hash_format,
+        "hash_params": dict(hash_params or {}),
+        "delimiter": delimiter,
+        "map": dict(mapping or {}),
+        "dry_run": dry_run,
+        "max_errors": max_errors,
+    }
+    started = timezone.now()
+    outcome, message = LoadOutcome.FAILED, ""
     try:
-        with transaction.atomic(), open_text(path) as stream:
-            batch: list[UserRecord] = []
-            for row in iter_rows(stream, report.file_format):
-                report.rows += 1
-                if on_progress and report.rows % BATCH_SIZE == 0:
-                    on_progress(report.rows)
-                result = validate_row(row, defaults)
-                if isinstance(result, RowError):
-                    report.errors.append(result)
-                    continue
-                earlier = first_line.setdefault(result.login_key, result.line)
-                if earlier != result.line:
-                    report.errors.append(
-                        RowError(
-                            result.line, result.login, f"duplicate login: also on line {earlier}"
-                        )
-                    )
-                    continue
-                if report.errors:
-                    continue  # nothing will be written; keep validating to report every row
-                batch.append(result)
-                if len(batch) >= BATCH_SIZE:
-                    upsert_batch(batch, report.counts, now)
-                    batch.clear()
-            if batch and not report.errors:
-                upsert_batch(batch, report.counts, now)
-            if report.errors or dry_run:
-                raise _RollBack
-    except _RollBack:
-        pass
-    else:
-        report.written = True
+        with open_source(path, file_format) as src, ErrorsFile(errors_file) as bad_rows:
+            report.file_format, report.unit = src.file_format, src.unit
+            try:
+                with transaction.atomic():
+                    direct = path != "-" and users_table_is_empty(connection)
+                    try:
+                        with transaction.atomic():
+                            _load(src, report, bad_rows, options, on_progress, direct=direct)
+                    except DirectLoadConflict:
+                        # A login twice in the file: start again through the staging table,
+                        # which names both lines. (Only files, never stdin, are read twice.)
+                        report.reset()
+                        bad_rows.reset()
+                        with open_source(path, file_format) as again:
+                            _load(again, report, bad_rows, options, on_progress, direct=False)
+                            src = again
+                    report.size, report.sha256 = src.size, src.sha256
+                    if report.rejected or dry_run:
+                        raise _RollBack
+            except _RollBack:
+                outcome = LoadOutcome.REJECTED if report.rejected else LoadOutcome.DRY_RUN
+            else:
+                report.written = True
+                outcome = LoadOutcome.LOADED
+    except KeyboardInterrupt:
+        outcome, message = LoadOutcome.INTERRUPTED, "interrupted (Ctrl-C); nothing was written"
+        raise
+    except DatabaseError as exc:
+        message = f"database error: {type(exc).__name__}; nothing was written"
+        raise
+    finally:
+        report.outcome = outcome
+        _record(report, options, started, message)
     return report
+
+
+def _load(src, report: LoadReport, bad_rows: ErrorsFile, options, on_progress, *, direct) -> None:
+    defaults = LoadDefaults(
+        source=options["source"],
+        hash_format=options["hash_format"],
+        hash_params=options["hash_params"],
+    )
+    validate = RowValidator(defaults)
+    rows = iter_rows(
+        src.stream, src.file_format, delimiter=options["delimiter"], mapping=options["map"]
+    )
+    with Stage(connection, direct=direct, now=timezone.now()) as stage:
+        for row in rows:
+            report.rows += 1
+            if on_progress is not None and report.rows % PROGRESS_EVERY == 0:
+                on_progress(report.rows, src.size)
+            result = validate(row)
+            if result.__class__ is UserRecord:
+                stage.add(result)
+            else:
+                _bad(report, bad_rows, result, row.fields)
+        stage.close_input()
+        for dup in stage.duplicates():
+            first = dup.rows[0][0]
+            for line, login in dup.rows[1:]:
+                reason = f"duplicate login: also on line {first}; neither row is loaded"
+                _bad(report, bad_rows, RowError(line, login, reason), None)
+        if on_progress is not None:
+            on_progress(report.rows, src.size)
+        if not report.rejected:
+            report.counts = stage.apply(timezone.now())
+
+
+def _bad(report: LoadReport, bad_rows: ErrorsFile, error: RowError, fields) -> None:
+    report.error_count += 1
+    if len(report.errors) < ERRORS_KEPT:
+        report.errors.append(error)
+    bad_rows.write(error, fields)
+
+
+def _record(report: LoadReport, options, started, message: str) -> None:
+    """Store the run (outside the load's transaction, which has ended)."""
+    counts = report.counts
+    try:
+        run = LoadRun.objects.create(
+            file_name=report.path[:500],
+            file_size=report.size,
+            sha256=report.sha256,
+            options=options,
+            rows=report.rows,
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            skipped=counts.skipped,
+            error_count=report.error_count,
+            errors=[
+                {"position": e.line, "login": e.login, "reason": e.reason}
+                for e in report.errors[:100]
+            ],
+            outcome=report.outcome,
+            message=message,
+            started_at=started,
+            finished_at=timezone.now(),
+        )
+        report.run_id = run.pk
+    except DatabaseError:
+        pass  # the connection is gone; the load itself was rolled back

@@ -1,0 +1,111 @@
+"""Loader benchmark against PostgreSQL's own COPY, in one run.
+
+    .venv/bin/python bench/load_users.py 1000000 [--keep]
+
+1. generates bench/out/users-N.csv (if missing) with bench/generate_users.py;
+2. creates a scratch database (mp_bench) and migrates it;
+3. times `psql \\copy` of the same file into an equivalent table with the same indexes
+   (primary key, unique login, email, hash format, source);
+4. times `manage.py load_legacy_users` of the file into the empty users table, and its peak
+   RSS (the child's ru_maxrss);
+5. times the re-load of the unchanged file;
+and prints the times, the ratios to \\copy, and the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "mp_bench"
+
+
+def psql(sql: str, db: str = "postgres") -> None:
+    subprocess.run(["psql", f"{PG}/{db}", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True)
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of a child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+
+    path = ROOT / "bench" / "out" / f"users-{args.count}.csv"
+    if not path.exists():
+        subprocess.run(
+            [PYTHON, "bench/generate_users.py", str(args.count), str(path)], cwd=ROOT, check=True
+        )
+    size_mb = path.stat().st_size / 1e6
+
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "DEBUG": "true",
+        "OKTA_HOOK_AUTH_VALUES": "bench-secret-value-not-used-here",
+    }
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+
+    columns = (
+        "login, email, first_name, last_name, password_hash, hash_format, source, department, "
+        "employee_id"
+    )
+    psql(
+        "CREATE TABLE copy_baseline (id bigserial PRIMARY KEY, login varchar(255) NOT NULL UNIQUE, "
+        "email varchar(254), first_name varchar(150), last_name varchar(150), "
+        "password_hash text, hash_format varchar(64), source varchar(100), department text, "
+        "employee_id text); "
+        "CREATE INDEX ON copy_baseline (email); CREATE INDEX ON copy_baseline (hash_format); "
+        "CREATE INDEX ON copy_baseline (source)",
+        DB,
+    )
+    copy_time, _ = timed(
+        [
+            "psql",
+            f"{PG}/{DB}",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            f"\\copy copy_baseline ({columns}) FROM '{path}' WITH (FORMAT csv, HEADER true)",
+        ]
+    )
+    load_time, load_rss = timed([PYTHON, "manage.py", "load_legacy_users", str(path)], env)
+    reload_time, reload_rss = timed([PYTHON, "manage.py", "load_legacy_users", str(path)], env)
+
+    if not args.keep:
+        psql(f"DROP DATABASE IF EXISTS {DB}")
+
+    print(f"\n{args.count:,} users, {size_mb:.0f} MB CSV, PostgreSQL, {os.cpu_count()} cores")
+    print(f"  psql \\copy into an equivalent indexed table : {copy_time:7.1f} s")
+    print(
+        f"  load_legacy_users (new users)               : {load_time:7.1f} s  "
+        f"{load_time / copy_time:4.2f}x \\copy   peak RSS {load_rss / 1e6:6.0f} MB"
+    )
+    print(
+        f"  load_legacy_users (same file again)         : {reload_time:7.1f} s  "
+        f"{reload_time / copy_time:4.2f}x \\copy   peak RSS {reload_rss / 1e6:6.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
