@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from legacy_users.hashing import get_format
-from legacy_users.models import LegacyUser, MigrationStatus, VerificationAttempt
+from legacy_users.models import LegacyUser, LoadRun, MigrationStatus, VerificationAttempt
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 
@@ -104,6 +104,33 @@ class VerificationAttemptAdmin(admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in VerificationAttempt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoadRun)
+class LoadRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "file_name",
+        "outcome",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "error_count",
+    )
+    list_filter = ("outcome",)
+    search_fields = ("file_name", "sha256")
+    readonly_fields = [field.name for field in LoadRun._meta.fields]
 
     def has_add_permission(self, request):
         return False

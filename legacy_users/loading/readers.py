@@ -238,12 +238,28 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
         yield SourceRow(line, record)
 
 
+class _WithoutBom:
+    """A byte stream with a leading UTF-8 byte-order mark dropped."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.started = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        if not self.started:
+            self.started = True
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        return data
+
+
 def _json_array_rows(stream: TextIO) -> Iterator[SourceRow]:
     """Items of a top-level JSON array, one at a time, numbered from 1 (rows of a JSON array
     are reported by item number: a JSON document's lines say little)."""
     index = 0
     try:
-        for index, item in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+        binary = _WithoutBom(stream.buffer)  # ijson parses bytes; text would be re-encoded
+        for index, item in enumerate(ijson.items(binary, "item", use_float=True), start=1):
             if not isinstance(item, dict):
                 yield SourceRow(index, error="not a JSON object")
                 continue

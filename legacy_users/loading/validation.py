@@ -35,6 +35,7 @@ KNOWN_COLUMNS = frozenset(
 TEXT_COLUMNS = ("login", "email", "first_name", "last_name", "salt", "source", "hash_format")
 _LIMITS = {name: LegacyUser._meta.get_field(name).max_length for name in TEXT_COLUMNS}
 _LIMITS["password_hash"] = 1024
+_SHORT = min(_LIMITS.values())
 # One "@", no spaces, a dot in the domain: what every mail system this data came from enforced.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.][^@\s]*\.[^@\s.]+$")
 
@@ -80,8 +81,8 @@ class RowProblem(Exception):
 
 
 def _text(value: Any, name: str) -> str:
-    if value.__class__ is str and len(value) <= 150 and "\x00" not in value:
-        return value.strip()  # the common case: a short CSV field (every limit is >= 150)
+    if value.__class__ is str and len(value) <= _SHORT and "\x00" not in value:
+        return value.strip()  # the common case: a short CSV field, within every limit
     if value is None:
         return ""
     if value.__class__ is not str:

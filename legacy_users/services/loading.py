@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from legacy_users.loading.readers import iter_rows, open_source
+from legacy_users.loading.readers import SourceError, iter_rows, open_source
 from legacy_users.loading.staging import (
     DirectLoadConflict,
     Stage,
@@ -161,6 +161,9 @@ def legacy_users_load(
         raise
     except DatabaseError as exc:
         message = f"database error: {type(exc).__name__}; nothing was written"
+        raise
+    except SourceError as exc:
+        message = str(exc)
         raise
     finally:
         report.outcome = outcome

@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from legacy_users.models import MigrationStatus
+from legacy_users.services.export import legacy_users_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Export legacy users as CSV or JSON Lines, optionally only some statuses (e.g. the "
+        "pending ones, who never signed in, for a reset campaign). Hashes only with "
+        "--include-hashes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", default="-", help="File to write (default stdout).")
+        parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+        parser.add_argument(
+            "--status",
+            action="append",
+            default=[],
+            choices=MigrationStatus.values,
+            help="Only users in this status (repeatable).",
+        )
+        parser.add_argument(
+            "--include-hashes",
+            action="store_true",
+            help="Also write password_hash, hash_format, salt, hash_params. Handle with care.",
+        )
+
+    def handle(self, *args, **options):
+        path = options["output"]
+        try:
+            out = self.stdout if path == "-" else open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot write {path!r}: {exc.strerror}") from None
+        try:
+            count = legacy_users_export(
+                out=out,
+                statuses=options["status"],
+                file_format=options["format"],
+                include_hashes=options["include_hashes"],
+            )
+        finally:
+            if out is not self.stdout:
+                out.close()
+        self.stderr.write(f"Exported {count} users.")
