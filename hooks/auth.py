@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
+from hooks.oauth import validate_bearer
+
 
 class HeaderSecretAuthentication:
     """Okta's HTTP-header scheme: a configured header carries a shared secret verbatim.
@@ -25,7 +27,21 @@ class HeaderSecretAuthentication:
         return self.name if matched else None
 
 
-AUTHENTICATORS = (HeaderSecretAuthentication(),)
+class BearerTokenAuthentication:
+    """OAuth 2.0: `Authorization: Bearer <JWT>` from the configured authorization server."""
+
+    name = "oauth"
+
+    def authenticate(self, request: HttpRequest) -> str | None:
+        if not settings.OKTA_HOOK_OAUTH_ISSUER:
+            return None
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.name if validate_bearer(token.strip()) is not None else None
+
+
+AUTHENTICATORS = (HeaderSecretAuthentication(), BearerTokenAuthentication())
 
 
 def authenticate_okta(request: HttpRequest) -> str | None:

@@ -7,11 +7,11 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.security)
 def check_hook_authentication(app_configs, **kwargs):
     problems = []
-    if not settings.OKTA_HOOK_AUTH_VALUES:
+    if not settings.OKTA_HOOK_AUTH_VALUES and not settings.OKTA_HOOK_OAUTH_ISSUER:
         problems.append(
             Warning(
-                "OKTA_HOOK_AUTH_VALUES is empty: every call to the Okta hooks will be refused "
-                "with 401.",
+                "Neither OKTA_HOOK_AUTH_VALUES nor OKTA_HOOK_OAUTH_ISSUER is set: every call to "
+                "the Okta hooks will be refused with 401.",
                 hint="Set it to the secret configured on Okta's inline hook.",
                 id="hooks.W001",
             )

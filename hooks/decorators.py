@@ -1,15 +1,41 @@
-"""The guard every Okta-facing view sits behind: method, authentication, clean errors."""
+"""The guard every Okta-facing view sits behind: method, authentication, load, clean errors."""
 
+import logging
+import threading
 from functools import wraps
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.views.decorators.csrf import csrf_exempt
 
 from hooks.auth import authenticate_okta
 from hooks.errors import HookError, error_response
+from legacy_users.services.password_import import HookUnavailable
+
+logger = logging.getLogger(__name__)
+
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _call_slots() -> threading.BoundedSemaphore:
+    global _slots  # one semaphore per process, made on first use
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(settings.OKTA_HOOK_MAX_CONCURRENT)
+        return _slots
+
+
+def unavailable(message: str):
+    """503: Okta retries once; better than holding its transaction past its deadline."""
+    response = error_response(503, "unavailable", message)
+    response["Retry-After"] = "1"
+    return response
 
 
 def okta_hook(view):
-    """Accept only authenticated POSTs; turn `HookError` into its JSON 4xx.
+    """Accept only authenticated POSTs; refuse at once when overloaded; turn `HookError`
+    into its JSON 4xx and an unfinishable call (time budget, database) into a 503.
 
     Authentication happens before the body is read and before any database work, so an
     unauthenticated caller learns nothing and costs next to nothing.
@@ -26,9 +52,22 @@ def okta_hook(view):
             return error_response(
                 401, "unauthorized", "Missing or wrong hook authentication header."
             )
+        slots = _call_slots()
+        if not slots.acquire(blocking=False):
+            logger.warning(
+                "hook call refused: %s calls already in progress", settings.OKTA_HOOK_MAX_CONCURRENT
+            )
+            return unavailable("Too many calls in progress; retry.")
         try:
             return view(request, *args, **kwargs)
         except HookError as error:
             return error.response()
+        except HookUnavailable:
+            return unavailable("The call could not be answered within its time budget.")
+        except DatabaseError as exc:
+            logger.error("hook call failed on the database: %s", type(exc).__name__)
+            return unavailable("The database is unavailable; retry.")
+        finally:
+            slots.release()
 
     return guarded

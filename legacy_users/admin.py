@@ -1,12 +1,30 @@
 """The operators' home: who has migrated, who has not, and every hook call."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 
 from legacy_users.hashing import get_format
+from legacy_users.services.migration import user_unlock
 from legacy_users.models import LegacyUser, LoadRun, MigrationStatus, VerificationAttempt
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = "locked"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Locked now"), ("no", "Not locked"))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(locked_until__gt=now)
+        if self.value() == "no":
+            return queryset.exclude(locked_until__gt=now)
+        return queryset
 
 
 @admin.register(LegacyUser)
@@ -18,10 +36,13 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "hash_format",
         "okta_importable",
         "failed_attempts",
+        "locked",
+        "weak_password",
         "last_attempt_at",
         "verified_at",
     )
-    list_filter = ("status", "hash_format", "source")
+    list_filter = ("status", LockedFilter, "weak_password", "hash_format", "source")
+    actions = ("unlock_users",)
     search_fields = ("login_key", "email")
     show_full_result_count = False
     list_per_page = 100
@@ -32,6 +53,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "okta_importable",
         "status",
         "failed_attempts",
+        "locked_until",
+        "weak_password",
+        "weak_password_reason",
         "last_attempt_at",
         "verified_at",
         "created_at",
@@ -42,7 +66,17 @@ class LegacyUserAdmin(admin.ModelAdmin):
         ("Legacy password", {"fields": ("hash_format", "okta_importable", "hash_summary")}),
         (
             "Migration",
-            {"fields": ("status", "failed_attempts", "last_attempt_at", "verified_at")},
+            {
+                "fields": (
+                    "status",
+                    "failed_attempts",
+                    "locked_until",
+                    "last_attempt_at",
+                    "verified_at",
+                    "weak_password",
+                    "weak_password_reason",
+                )
+            },
         ),
         ("Profile", {"fields": ("profile",), "classes": ("collapse",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
@@ -64,6 +98,21 @@ class LegacyUserAdmin(admin.ModelAdmin):
             return "(none)"
         fmt = get_format(obj.hash_format)
         return fmt.summary(obj.password_hash) if fmt else f"({len(obj.password_hash)} chars)"
+
+    @admin.display(description="Locked", boolean=True)
+    def locked(self, obj: LegacyUser) -> bool:
+        return bool(obj.locked_until and obj.locked_until > timezone.now())
+
+    @admin.action(description="Unlock the selected users", permissions=["change"])
+    def unlock_users(self, request, queryset):
+        now = timezone.now()
+        unlocked = [
+            user for user in queryset.only("id", "login") if user_unlock(user_id=user.pk, at=now)
+        ]
+        for user in unlocked:
+            self.message_user(request, f"Unlocked {user.login}.", messages.SUCCESS)
+        if not unlocked:
+            self.message_user(request, "None of the selected users was locked.", messages.INFO)
 
     @admin.display(description="Okta can import", boolean=True)
     def okta_importable(self, obj: LegacyUser) -> bool:

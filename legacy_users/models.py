@@ -42,9 +42,20 @@ class LegacyUser(models.Model):
     status = models.CharField(
         max_length=20, choices=MigrationStatus.choices, default=MigrationStatus.PENDING
     )
-    failed_attempts = models.PositiveIntegerField(default=0)
+    failed_attempts = models.PositiveIntegerField(
+        default=0, help_text="Consecutive wrong passwords since the last correct one."
+    )
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(
+        null=True, blank=True, help_text="Sign-ins are refused without checking until then."
+    )
+    weak_password = models.BooleanField(
+        default=False, help_text="The verified password fails the password validators."
+    )
+    weak_password_reason = models.CharField(
+        max_length=200, blank=True, help_text="Which validators it failed (never the password)."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,6 +67,11 @@ class LegacyUser(models.Model):
             models.Index(fields=["hash_format"], name="legacyuser_format_idx"),
             models.Index(fields=["source"], name="legacyuser_source_idx"),
             models.Index(fields=["email"], name="legacyuser_email_idx"),
+            models.Index(
+                fields=["locked_until"],
+                name="legacyuser_locked_idx",
+                condition=models.Q(locked_until__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,6 +81,7 @@ class LegacyUser(models.Model):
 class AttemptOutcome(models.TextChoices):
     VERIFIED = "VERIFIED", "VERIFIED"
     UNVERIFIED = "UNVERIFIED", "UNVERIFIED"
+    ERROR = "ERROR", "503 (Okta retries)"
 
 
 class AttemptReason(models.TextChoices):
@@ -77,6 +94,11 @@ class AttemptReason(models.TextChoices):
     MALFORMED_HASH = CheckReason.MALFORMED_HASH.value, "Malformed hash"
     NO_HASH = CheckReason.NO_HASH.value, "No hash on record"
     ERROR = CheckReason.ERROR.value, "Verification error"
+    LOCKED = "locked", "User locked"
+    THROTTLED_LOGIN = "throttled_login", "Too many failures for this login"
+    THROTTLED_IP = "throttled_ip", "Too many failures from this IP"
+    RETRY = "retry", "Okta's retry of an answered call"
+    DEADLINE = "deadline_exceeded", "Over the time budget"
 
 
 class VerificationAttempt(models.Model):

@@ -85,12 +85,36 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A ceiling on any one statement, for the serving processes (Okta waits 3 s). The loader
+# lifts it for its own session. 0 = no limit.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
+if DB_STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
+
+# Throttling counters live in the cache: process memory by default, Redis when REDIS_URL is
+# set (needed as soon as more than one process serves the hook, so they share the counts).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Also what flags an imported legacy password as weak (Okta does not apply its own policy to
+# passwords the hook imports): Django's validators, run in memory on a verified password.
+WEAK_PASSWORD_MIN_LENGTH = env.int("WEAK_PASSWORD_MIN_LENGTH", default=8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": WEAK_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -135,13 +159,39 @@ OKTA_HOOK_AUTH_HEADER = env.str("OKTA_HOOK_AUTH_HEADER", default="Authorization"
 OKTA_HOOK_AUTH_VALUES = [
     value for value in env.list("OKTA_HOOK_AUTH_VALUES", default=[]) if value.strip()
 ]
-if not DEBUG and not OKTA_HOOK_AUTH_VALUES:
+# OAuth 2.0: Okta sends "Authorization: Bearer <JWT>" from an authorization server; the token
+# must be RS256-signed by a key in the issuer's JWKS, for this audience, with this scope.
+OKTA_HOOK_OAUTH_ISSUER = env.str("OKTA_HOOK_OAUTH_ISSUER", default="").rstrip("/")
+OKTA_HOOK_OAUTH_AUDIENCE = env.str("OKTA_HOOK_OAUTH_AUDIENCE", default="")
+OKTA_HOOK_OAUTH_SCOPE = env.str("OKTA_HOOK_OAUTH_SCOPE", default="")
+OKTA_HOOK_OAUTH_JWKS_URL = env.str("OKTA_HOOK_OAUTH_JWKS_URL", default="")
+OKTA_HOOK_OAUTH_CLIENT_IDS = env.list("OKTA_HOOK_OAUTH_CLIENT_IDS", default=[])
+if OKTA_HOOK_OAUTH_ISSUER:
+    for _name in ("OKTA_HOOK_OAUTH_AUDIENCE", "OKTA_HOOK_OAUTH_SCOPE"):
+        if not globals()[_name]:
+            raise ImproperlyConfigured(
+                f"{_name} is not set; it is required with OKTA_HOOK_OAUTH_ISSUER."
+            )
+if not DEBUG and not OKTA_HOOK_AUTH_VALUES and not OKTA_HOOK_OAUTH_ISSUER:
     raise ImproperlyConfigured(
-        "OKTA_HOOK_AUTH_VALUES is not set. Without it every hook call is refused; "
-        "set the secret configured on Okta's inline hook (see .env.example)."
+        "OKTA_HOOK_AUTH_VALUES is not set (nor OKTA_HOOK_OAUTH_ISSUER). Without one of them "
+        "every hook call is refused; set the secret configured on Okta's inline hook."
     )
 # Hook request bodies above this size are refused with 413 before they are parsed.
 OKTA_HOOK_MAX_BODY_BYTES = env.int("OKTA_HOOK_MAX_BODY_BYTES", default=64 * 1024)
+# Okta waits 3 s: a call that cannot answer within this budget answers 503 (Okta retries once)
+# and never marks a user verified late.
+OKTA_HOOK_DEADLINE_MS = env.int("OKTA_HOOK_DEADLINE_MS", default=2500)
+# Hook calls one process works on at once; more are refused at once with 503, not queued.
+OKTA_HOOK_MAX_CONCURRENT = env.int("OKTA_HOOK_MAX_CONCURRENT", default=16)
+# Consecutive wrong passwords that lock a user, and for how long.
+OKTA_HOOK_LOCKOUT_THRESHOLD = env.int("OKTA_HOOK_LOCKOUT_THRESHOLD", default=10)
+OKTA_HOOK_LOCKOUT_MINUTES = env.int("OKTA_HOOK_LOCKOUT_MINUTES", default=15)
+# Failed calls allowed per minute for one login (known or not) and for one end-user IP.
+OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE", default=20)
+OKTA_HOOK_IP_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_IP_FAILURES_PER_MINUTE", default=100)
+# bcrypt cost of the dummy check run for unknown logins, so they take as long as a real one.
+OKTA_HOOK_DUMMY_BCRYPT_ROUNDS = env.int("OKTA_HOOK_DUMMY_BCRYPT_ROUNDS", default=10)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

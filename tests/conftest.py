@@ -1,8 +1,10 @@
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from passlib import hash as passlib_hash
 
@@ -18,6 +20,14 @@ def okta_example(name: str):
     return json.loads((EXAMPLES / name).read_text())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttling counts live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def hook_url():
     return reverse("hooks:password-import")
@@ -30,8 +40,12 @@ def auth_headers():
 
 
 def import_request(username: str, password, **overrides) -> dict:
-    """Okta's example password import request, for another username and password."""
+    """Okta's example password import request, for another username and password.
+
+    Each call gets its own eventId (as each of Okta's calls does), unless one is given.
+    """
     body = okta_example("password-import-request.json")
+    body["eventId"] = uuid.uuid4().hex
     body["data"]["context"]["credential"]["username"] = username
     body["data"]["context"]["credential"]["password"] = password
     body.update(overrides)

@@ -43,7 +43,22 @@ VALUE_COLUMNS = (
 )
 STAGE_COLUMNS = ("line", "login_key", *VALUE_COLUMNS)
 JSON_COLUMNS = ("profile", "hash_params")
-DIRECT_EXTRA_COLUMNS = ("status", "failed_attempts", "created_at", "updated_at")
+#: What a new user gets besides the row's values (Django's field defaults are not the
+#: database's, and these statements bypass the ORM).
+NEW_USER_COLUMNS = (
+    "status",
+    "failed_attempts",
+    "weak_password",
+    "weak_password_reason",
+    "created_at",
+    "updated_at",
+)
+
+
+def new_user_values(now: datetime) -> tuple:
+    return (MigrationStatus.PENDING.value, 0, False, "", now, now)
+
+
 SQLITE_BATCH = 5000
 
 
@@ -120,14 +135,17 @@ class Stage:
     def __enter__(self) -> Stage:
         json_type = "jsonb" if self.vendor == "postgresql" else "text"
         types = {name: json_type for name in JSON_COLUMNS} | {"line": "integer"}
+        if self.vendor == "postgresql":
+            # A serving process's statement ceiling (DB_STATEMENT_TIMEOUT_MS) is not for loads.
+            self._cursor.execute("SET LOCAL statement_timeout = 0")
         columns = ", ".join(f"{name} {types.get(name, 'text')}" for name in STAGE_COLUMNS)
         if self.direct:
-            target = ", ".join((*STAGE_COLUMNS[1:], *DIRECT_EXTRA_COLUMNS))
+            target = ", ".join((*STAGE_COLUMNS[1:], *NEW_USER_COLUMNS))
             self._copy_cm = self._cursor.cursor.copy(
                 f"COPY {LegacyUser._meta.db_table} ({target}) FROM STDIN"
             )
             self._copy = self._copy_cm.__enter__()
-            self._extra = (MigrationStatus.PENDING.value, 0, self.now, self.now)
+            self._extra = new_user_values(self.now)
         elif self.vendor == "postgresql":
             self._cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
             self._cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
@@ -247,15 +265,16 @@ class Stage:
             )
             counts.updated = max(cursor.rowcount, 0)
         if total > matched:
-            insert_columns = ", ".join(("login_key", *VALUE_COLUMNS, *DIRECT_EXTRA_COLUMNS))
+            insert_columns = ", ".join(("login_key", *VALUE_COLUMNS, *NEW_USER_COLUMNS))
             select_columns = ", ".join(f"s.{c}" for c in ("login_key", *VALUE_COLUMNS))
+            marks = ", ".join(["%s"] * len(NEW_USER_COLUMNS))
             cursor.execute(
                 f"INSERT INTO {table} ({insert_columns}) "
-                f"SELECT {select_columns}, %s, 0, %s, %s FROM {STAGE} AS s "
+                f"SELECT {select_columns}, {marks} FROM {STAGE} AS s "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS u WHERE u.login_key = s.login_key) "
                 # In key order the unique index is filled page by page, not at random.
                 f"ORDER BY s.login_key ON CONFLICT (login_key) DO NOTHING",
-                [pending, now, now],
+                list(new_user_values(now)),
             )
             counts.created = max(cursor.rowcount, 0)
         counts.unchanged = total - counts.created - counts.updated - counts.skipped

@@ -1,14 +1,27 @@
-"""Okta's password import question, answered: is this the user's legacy password?"""
+"""Okta's password import question, answered: is this the user's legacy password?
+
+The order of checks is the hook's defence: a retry of an answered call is answered the same
+way; throttled logins and IPs and locked users are refused without hashing; unknown logins
+still cost one (dummy) hash, so timing does not tell which logins exist; nothing changes state
+once the call's time budget has run out.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from passlib import hash as passlib_hash
 
 from legacy_users.hashing import CheckReason, check_password
 from legacy_users.logins import normalize_login
@@ -23,10 +36,27 @@ from legacy_users.services.migration import (
     user_record_attempt,
     user_record_failure,
 )
+from legacy_users.services.throttling import throttle_reason, throttle_record_failure
 
 logger = logging.getLogger(__name__)
 
 _LOGIN_FIELD_MAX = VerificationAttempt._meta.get_field("login").max_length
+_USER_FIELDS = (
+    "id",
+    "login",
+    "email",
+    "first_name",
+    "last_name",
+    "password_hash",
+    "hash_format",
+    "salt",
+    "hash_params",
+    "locked_until",
+)
+
+
+class HookUnavailable(Exception):
+    """The call cannot be answered in time: the hook answers 503 and Okta retries once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +66,57 @@ class PasswordImportDecision:
     verified: bool
     reason: AttemptReason
     attempt_id: int
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A bcrypt hash of a random password, made once per process, for unknown logins."""
+    return passlib_hash.bcrypt.using(rounds=settings.OKTA_HOOK_DUMMY_BCRYPT_ROUNDS).hash(
+        secrets.token_urlsafe(16)
+    )
+
+
+@sensitive_variables()
+def password_weakness(password: str, user: LegacyUser) -> str:
+    """The configured password validators' objections, as codes ("" when none).
+
+    Runs in memory on a password that has just verified; only the codes are kept.
+    """
+    attributes = SimpleNamespace(
+        username=user.login, email=user.email, first_name=user.first_name, last_name=user.last_name
+    )
+    try:
+        validate_password(password, user=attributes)
+    except ValidationError as problems:
+        return ",".join(sorted({error.code or "invalid" for error in problems.error_list}))
+    return ""
+
+
+def _previous_answer(event_id: str, login_key: str) -> str | None:
+    """The outcome already given to this Okta event for this login, if Okta is retrying."""
+    if not event_id:
+        return None
+    previous = (
+        VerificationAttempt.objects.filter(event_id=event_id)
+        .exclude(outcome=AttemptOutcome.ERROR)
+        .order_by("-id")
+        .values_list("outcome", "login")
+        .first()
+    )
+    if previous is None or normalize_login(previous[1]) != login_key:
+        return None
+    return previous[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """The facts of one hook call that its audit row keeps."""
+
+    login: str
+    event_id: str
+    request_id: str
+    ip_address: str | None
+    started: float
 
 
 @sensitive_variables()
@@ -49,18 +130,31 @@ def password_import_verify(
 ) -> PasswordImportDecision:
     """Check a sign-in Okta forwarded, move the user's state, and record the call.
 
-    The password is only passed to the hash check; it is not stored, logged or returned.
-    Unknown users, wrong passwords and unusable hashes are all answered "not verified",
-    each with its own recorded reason.
+    The password is only passed to the hash check and the password validators; it is not
+    stored, logged or returned. Raises `HookUnavailable` when the time budget runs out
+    before the answer is settled (no state has changed then).
     """
-    started = time.monotonic()
-    user = (
-        LegacyUser.objects.filter(login_key=normalize_login(login))
-        .only("id", "login", "password_hash", "hash_format", "salt", "hash_params")
-        .first()
-    )
+    call = _Call(login, event_id, request_id, ip_address, time.monotonic())
+    deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
+    login_key = normalize_login(login)
+
+    previous = _previous_answer(event_id, login_key)
+    if previous == AttemptOutcome.UNVERIFIED:
+        # Okta's retry of a call we refused: the same answer, and no second failure counted.
+        return _answer(call, None, AttemptReason.RETRY, verified=False)
+
+    throttled = None if previous else throttle_reason(login_key=login_key, ip_address=ip_address)
+    if throttled:
+        return _answer(call, None, throttled, verified=False)
+
+    user = LegacyUser.objects.filter(login_key=login_key).only(*_USER_FIELDS).first()
+    if user is not None and user.locked_until and user.locked_until > timezone.now():
+        return _answer(call, user, AttemptReason.LOCKED, verified=False, change="touch")
+
+    hash_format = ""
     if user is None:
-        reason, hash_format = AttemptReason.UNKNOWN_USER, ""
+        check_password(password, _dummy_hash(), format_name="bcrypt")
+        reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
         params = {"login": user.login, **(user.hash_params or {})}
         if user.salt:
@@ -68,30 +162,69 @@ def password_import_verify(
         result = check_password(
             password, user.password_hash, format_name=user.hash_format, params=params
         )
-        reason, hash_format = AttemptReason(result.reason.value), result.format_name
+        reason, verified, hash_format = (
+            AttemptReason(result.reason.value),
+            result.verified,
+            result.format_name,
+        )
 
-    verified = reason == AttemptReason.VERIFIED
+    if previous == AttemptOutcome.VERIFIED:
+        # Okta asking again about a call we accepted: answer truthfully, change nothing.
+        return _answer(call, user, AttemptReason.RETRY, verified=verified, hash_format=hash_format)
+
+    weakness = password_weakness(password, user) if verified else ""
+    if time.monotonic() > deadline:
+        _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
+        raise HookUnavailable("the time budget ran out before the answer was settled")
+
+    if reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.UNKNOWN_USER):
+        throttle_record_failure(login_key=login_key, ip_address=ip_address)
+    return _answer(
+        call,
+        user,
+        reason,
+        verified=verified,
+        change="judge",
+        weakness=weakness,
+        hash_format=hash_format,
+    )
+
+
+def _answer(
+    call: _Call,
+    user: LegacyUser | None,
+    reason: AttemptReason,
+    *,
+    verified: bool,
+    change: str = "",
+    weakness: str = "",
+    hash_format: str = "",
+    outcome: str = "",
+) -> PasswordImportDecision:
+    """Apply the user's state change (`judge`: by the verdict; `touch`: the attempt time)
+    and write the call's audit row, in one transaction."""
     now = timezone.now()
+    outcome = outcome or (AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED)
     with transaction.atomic():
-        if user is not None:
+        if user is not None and change == "judge":
             if verified:
-                user_mark_verified(user_id=user.pk, at=now)
+                user_mark_verified(user_id=user.pk, at=now, weak_reason=weakness)
             elif reason == CheckReason.WRONG_PASSWORD:
                 user_record_failure(user_id=user.pk, at=now)
             else:
                 user_record_attempt(user_id=user.pk, at=now)
+        elif user is not None and change == "touch":
+            user_record_attempt(user_id=user.pk, at=now)
         attempt = VerificationAttempt.objects.create(
-            event_id=event_id[:255],
-            request_id=request_id[:255],
-            login=login[:_LOGIN_FIELD_MAX],
+            event_id=call.event_id[:255],
+            request_id=call.request_id[:255],
+            login=call.login[:_LOGIN_FIELD_MAX],
             user=user,
-            outcome=AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED,
+            outcome=outcome,
             reason=reason,
             hash_format=hash_format,
-            ip_address=ip_address,
-            duration_ms=int((time.monotonic() - started) * 1000),
+            ip_address=call.ip_address,
+            duration_ms=int((time.monotonic() - call.started) * 1000),
         )
-    logger.info(
-        "password import: attempt=%s outcome=%s reason=%s", attempt.pk, attempt.outcome, reason
-    )
+    logger.info("password import: attempt=%s outcome=%s reason=%s", attempt.pk, outcome, reason)
     return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt.pk)

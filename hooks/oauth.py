@@ -1,0 +1,135 @@
+"""OAuth 2.0 bearer tokens on hook calls (CONTRACT.md section 2), validated with PyJWT.
+
+Okta gets an access token from an authorization server and sends `Authorization: Bearer
+<JWT>`. A token is accepted only when it is RS256-signed by a key in the issuer's JWKS, names
+the configured issuer and audience, is within its validity (a minute of leeway), carries the
+hook's scope in `scp`, and (if configured) comes from an allowed client (`cid`). `alg: none`,
+HMAC algorithms and keys that are not in the JWKS are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.request
+from typing import Any
+
+import jwt
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+LEEWAY_SECONDS = 60
+#: An unknown `kid` triggers a JWKS re-fetch at most this often (keys rotate rarely).
+REFETCH_SECONDS = 60
+FETCH_TIMEOUT_SECONDS = 2.0
+
+
+class JwksError(Exception):
+    """The issuer's signing keys could not be fetched."""
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise JwksError("JWKS and discovery URLs must be https")
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return json.loads(response.read(1 << 20))
+    except (OSError, ValueError) as exc:
+        raise JwksError(f"cannot fetch {url}: {type(exc).__name__}") from None
+
+
+class JwksCache:
+    """The issuer's signing keys by `kid`: fetched once, re-fetched on an unknown kid at most
+    once a minute (so a flood of forged kids cannot turn into a flood of fetches)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._jwks_url = ""
+
+    def clear(self) -> None:
+        with self._lock:
+            self._keys, self._fetched_at, self._jwks_url = {}, float("-inf"), ""
+
+    def _url(self) -> str:
+        if settings.OKTA_HOOK_OAUTH_JWKS_URL:
+            return settings.OKTA_HOOK_OAUTH_JWKS_URL
+        if not self._jwks_url:
+            issuer = settings.OKTA_HOOK_OAUTH_ISSUER
+            for path in (
+                "/.well-known/oauth-authorization-server",
+                "/.well-known/openid-configuration",
+            ):
+                try:
+                    self._jwks_url = _get_json(issuer + path)["jwks_uri"]
+                    break
+                except (JwksError, KeyError, TypeError):
+                    continue
+            else:
+                raise JwksError("the issuer's discovery document names no jwks_uri")
+        return self._jwks_url
+
+    def key(self, kid: str) -> jwt.PyJWK | None:
+        with self._lock:
+            if kid in self._keys:
+                return self._keys[kid]
+            if time.monotonic() - self._fetched_at < REFETCH_SECONDS:
+                return None
+            self._fetched_at = time.monotonic()
+            keys = jwt.PyJWKSet.from_dict(_get_json(self._url())).keys
+            self._keys = {k.key_id: k for k in keys if k.key_id and k.key_type == "RSA"}
+            return self._keys.get(kid)
+
+
+jwks = JwksCache()
+
+
+def validate_bearer(token: str) -> dict[str, Any] | None:
+    """The token's claims when it is a valid hook token, else None (and a logged reason)."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        return _refuse("not a JWT")
+    if header.get("alg") != "RS256":
+        return _refuse(f"algorithm {str(header.get('alg'))[:10]!r} is not RS256")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        return _refuse("no key id")
+    try:
+        key = jwks.key(kid)
+    except JwksError as exc:
+        logger.warning("hook OAuth: %s", exc)
+        return None
+    if key is None:
+        return _refuse("key id not in the issuer's JWKS")
+    try:
+        claims = jwt.decode(
+            token,
+            key=key.key,
+            algorithms=["RS256"],
+            audience=settings.OKTA_HOOK_OAUTH_AUDIENCE,
+            issuer=settings.OKTA_HOOK_OAUTH_ISSUER,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        return _refuse(type(exc).__name__)
+    scopes = claims.get("scp", [])
+    if isinstance(scopes, str):
+        scopes = scopes.split()
+    if settings.OKTA_HOOK_OAUTH_SCOPE not in scopes:
+        return _refuse("the hook's scope is missing")
+    allowed = settings.OKTA_HOOK_OAUTH_CLIENT_IDS
+    if allowed and claims.get("cid") not in allowed:
+        return _refuse("client id not allowed")
+    return claims
+
+
+def _refuse(reason: str) -> None:
+    logger.info("hook OAuth token refused: %s", reason)
+    return None
