@@ -5,8 +5,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from legacy_users.hashing import get_format
-from legacy_users.services.migration import user_unlock
 from legacy_users.models import LegacyUser, LoadRun, MigrationStatus, VerificationAttempt
+from legacy_users.services.migration import user_unlock
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 
