@@ -13,9 +13,9 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,13 +82,16 @@ def password_weakness(password: str, user: LegacyUser) -> str:
 
     Runs in memory on a password that has just verified; only the codes are kept.
     """
-    attributes = SimpleNamespace(
+    # An unsaved auth user carries the attributes the similarity validator compares with.
+    attributes = User(
         username=user.login, email=user.email, first_name=user.first_name, last_name=user.last_name
     )
     try:
         validate_password(password, user=attributes)
     except ValidationError as problems:
         return ",".join(sorted({error.code or "invalid" for error in problems.error_list}))
+    except Exception as exc:  # noqa: BLE001 - a validator's bug must not fail the sign-in
+        logger.error("password validators failed with %s", type(exc).__name__)
     return ""
 
 

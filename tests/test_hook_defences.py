@@ -1,0 +1,321 @@
+"""The hook under attack and under load: throttling, lockout, retries, deadline, overload."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from legacy_users.hashing import registry
+from legacy_users.models import LegacyUser, VerificationAttempt
+from tests.conftest import import_request, verdict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def count_hash_checks(monkeypatch):
+    """How many times a password is actually checked against a hash."""
+    calls = []
+    original = registry.check_password
+
+    def counting(password, encoded, **kwargs):
+        calls.append(kwargs.get("format_name"))
+        return original(password, encoded, **kwargs)
+
+    monkeypatch.setattr("legacy_users.services.password_import.check_password", counting)
+    return calls
+
+
+# --- lockout ------------------------------------------------------------------------------
+
+
+def test_user_is_locked_after_consecutive_failures_and_answered_without_hashing(
+    make_user, post_hook, settings, count_hash_checks
+):
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 3
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 100
+    user = make_user(password="Okta")
+
+    for attempt in range(3):
+        assert verdict(post_hook(import_request(user.login, f"wrong-{attempt}"))) == "UNVERIFIED"
+    user.refresh_from_db()
+    assert user.failed_attempts == 3
+    assert user.locked_until > timezone.now() + timedelta(minutes=14)
+    checks_before = len(count_hash_checks)
+
+    locked = post_hook(import_request(user.login, "Okta"))  # even the right password
+
+    assert verdict(locked) == "UNVERIFIED"
+    assert len(count_hash_checks) == checks_before  # no hashing for a locked user
+    assert VerificationAttempt.objects.order_by("-id").first().reason == "locked"
+
+
+def test_lock_expires(make_user, post_hook):
+    user = make_user(password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(
+        locked_until=timezone.now() - timedelta(seconds=1), failed_attempts=10
+    )
+
+    assert verdict(post_hook(import_request(user.login, "Okta"))) == "VERIFIED"
+    user.refresh_from_db()
+    assert (user.locked_until, user.failed_attempts) == (None, 0)
+
+
+def test_admin_unlock_action(make_user, post_hook, admin_client):
+    user = make_user(password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(
+        locked_until=timezone.now() + timedelta(minutes=10), failed_attempts=10
+    )
+    changelist = reverse("admin:legacy_users_legacyuser_changelist")
+    assert (
+        "isaac.brock@example.com" in admin_client.get(changelist + "?locked=yes").content.decode()
+    )
+
+    response = admin_client.post(
+        changelist, {"action": "unlock_users", "_selected_action": [user.pk]}, follow=True
+    )
+
+    assert "Unlocked isaac.brock@example.com." in response.content.decode()
+    user.refresh_from_db()
+    assert (user.locked_until, user.failed_attempts) == (None, 0)
+    assert verdict(post_hook(import_request(user.login, "Okta"))) == "VERIFIED"
+
+
+# --- throttling ---------------------------------------------------------------------------
+
+
+def test_failures_for_one_login_are_throttled_even_if_it_does_not_exist(
+    db, post_hook, settings, count_hash_checks
+):
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 3
+
+    answers = [verdict(post_hook(import_request("ghost@example.com", f"p{i}"))) for i in range(5)]
+
+    assert answers == ["UNVERIFIED"] * 5
+    reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
+    assert reasons == ["unknown_user"] * 3 + ["throttled_login"] * 2
+    assert len(count_hash_checks) == 3
+
+
+def test_failures_from_one_ip_are_throttled_across_logins(db, post_hook, settings, make_user):
+    settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE = 2
+    make_user(login="victim@example.com", password="Okta")
+    spray = [import_request(f"user{i}@example.com", "Summer2024!") for i in range(3)]
+    for body in spray:
+        body["data"]["context"]["request"]["ipAddress"] = "203.0.113.9"
+    right = import_request("victim@example.com", "Okta")
+    right["data"]["context"]["request"]["ipAddress"] = "203.0.113.9"
+    elsewhere = import_request("victim@example.com", "Okta")
+    elsewhere["data"]["context"]["request"]["ipAddress"] = "198.51.100.7"
+
+    answers = [verdict(post_hook(body)) for body in [*spray, right, elsewhere]]
+
+    assert answers == ["UNVERIFIED", "UNVERIFIED", "UNVERIFIED", "UNVERIFIED", "VERIFIED"]
+    assert VerificationAttempt.objects.filter(reason="throttled_ip").count() == 2
+
+
+def test_throttling_counts_are_shared_through_redis(db, post_hook, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 1
+    try:
+        post_hook(import_request("ghost@example.com", "a"))
+        post_hook(import_request("ghost@example.com", "b"))
+        reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
+        assert reasons == ["unknown_user", "throttled_login"]
+    finally:
+        cache.clear()
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def test_okta_retry_of_a_refused_call_counts_no_second_failure(
+    make_user, post_hook, count_hash_checks
+):
+    user = make_user(password="Okta")
+    body = import_request(user.login, "wrong", eventId="evt-retry-1")
+
+    first, second = post_hook(body), post_hook(body)
+
+    assert (verdict(first), verdict(second)) == ("UNVERIFIED", "UNVERIFIED")
+    user.refresh_from_db()
+    assert user.failed_attempts == 1
+    assert len(count_hash_checks) == 1
+    reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
+    assert reasons == ["wrong_password", "retry"]
+
+
+def test_retry_of_an_accepted_call_is_checked_again_and_answered_truthfully(make_user, post_hook):
+    user = make_user(password="Okta")
+    post_hook(import_request(user.login, "Okta", eventId="evt-ok-1"))
+    verified_at = LegacyUser.objects.get().verified_at
+
+    again = post_hook(import_request(user.login, "Okta", eventId="evt-ok-1"))
+    # The same eventId with another password gets no free pass.
+    forged = post_hook(import_request(user.login, "not-it", eventId="evt-ok-1"))
+
+    assert (verdict(again), verdict(forged)) == ("VERIFIED", "UNVERIFIED")
+    user.refresh_from_db()
+    assert user.verified_at == verified_at
+    assert user.failed_attempts == 0
+    assert user.password_hash  # kept until Okta confirms the import
+
+
+def test_a_reused_event_id_for_another_login_is_not_a_retry(make_user, post_hook):
+    make_user(login="a@example.com", password="Okta")
+    make_user(login="b@example.com", password="Okta")
+    post_hook(import_request("a@example.com", "wrong", eventId="evt-shared"))
+
+    answer = post_hook(import_request("b@example.com", "Okta", eventId="evt-shared"))
+
+    assert verdict(answer) == "VERIFIED"
+
+
+# --- deadline and overload -----------------------------------------------------------------
+
+
+def test_a_call_past_its_budget_is_503_and_changes_nothing(make_user, post_hook, settings):
+    settings.OKTA_HOOK_DEADLINE_MS = 0
+    user = make_user(password="Okta")
+
+    response = post_hook(import_request(user.login, "Okta"))
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    user.refresh_from_db()
+    assert user.status == "pending"
+    attempt = VerificationAttempt.objects.get()
+    assert (attempt.outcome, attempt.reason) == ("ERROR", "deadline_exceeded")
+
+
+def test_calls_over_the_concurrency_limit_are_refused_at_once(make_user, post_hook, monkeypatch):
+    import threading as threading_module
+
+    from hooks import decorators
+
+    make_user(password="Okta")
+    monkeypatch.setattr(decorators, "_slots", threading_module.BoundedSemaphore(1))
+    decorators._slots.acquire()  # one call already in progress
+    try:
+        response = post_hook(import_request("isaac.brock@example.com", "Okta"))
+    finally:
+        decorators._slots.release()
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert VerificationAttempt.objects.count() == 0
+
+
+def test_database_failure_is_503_not_500(make_user, post_hook, monkeypatch):
+    from django.db import OperationalError
+
+    make_user(password="Okta")
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("legacy_users.models.VerificationAttempt.objects.create", down)
+    response = post_hook(import_request("isaac.brock@example.com", "Okta"))
+
+    assert response.status_code == 503
+
+
+# --- weak passwords and timing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "codes"),
+    [
+        ("Okta", "password_too_short"),
+        ("password", "password_too_common"),
+        ("12345678901", "password_entirely_numeric,password_too_common"),
+        ("isaac1234", "password_too_similar"),
+        ("correct horse battery staple 9", ""),
+    ],
+)
+def test_verified_weak_passwords_are_flagged_with_the_validator_codes_only(
+    make_user, post_hook, password, codes
+):
+    user = make_user(
+        login="isaac.brock@example.com",
+        email="isaac.brock@example.com",
+        first_name="Isaac",
+        password=password,
+    )
+
+    assert verdict(post_hook(import_request(user.login, password))) == "VERIFIED"
+
+    user.refresh_from_db()
+    assert (user.weak_password, user.weak_password_reason) == (bool(codes), codes)
+
+
+def test_unknown_logins_cost_a_hash_check_like_known_ones(db, post_hook, count_hash_checks):
+    post_hook(import_request("nobody@example.com", "whatever"))
+
+    assert count_hash_checks == ["bcrypt"]
+
+
+# --- concurrency ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_calls_for_one_user_make_one_transition(make_user, settings, monkeypatch):
+    from hooks import decorators
+
+    monkeypatch.setattr(decorators, "_slots", None)  # made again with the limit below
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 1000
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 1000
+    settings.OKTA_HOOK_MAX_CONCURRENT = 64
+    user = make_user(password="Okta")
+    passwords = ["Okta" if i % 5 == 0 else f"wrong-{i}" for i in range(50)]
+    barrier = threading.Barrier(len(passwords))
+    answers, errors = [None] * len(passwords), []
+
+    def run(index, password):
+        try:
+            barrier.wait()
+            response = Client().post(
+                "/hooks/password-import",
+                data=import_request(user.login, password),
+                content_type="application/json",
+                headers={"Authorization": "Basic dGVzdDp0ZXN0LXNlY3JldC0x"},
+            )
+            answers[index] = verdict(response)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(passwords)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not errors, errors
+    assert answers.count("VERIFIED") == 10
+    assert answers.count("UNVERIFIED") == 40
+    user.refresh_from_db()
+    assert user.status == "verified"
+    assert VerificationAttempt.objects.filter(user=user).count() == 50
+    assert VerificationAttempt.objects.filter(reason="verified").count() == 10
+    assert VerificationAttempt.objects.filter(reason="wrong_password").count() == 40
+    # Exactly one pending -> verified transition: verified_at was set once, by the first.
+    first_verified = (
+        VerificationAttempt.objects.filter(reason="verified").order_by("created_at").first()
+    )
+    assert user.verified_at <= first_verified.created_at + timedelta(seconds=1)
+    # Every failure after the last success is counted (none lost to a race).
+    assert 0 <= user.failed_attempts <= 40
