@@ -1,98 +1,131 @@
-"""A distinctive password sent through every hook outcome is found nowhere afterwards."""
+"""A distinctive password sent through every hook outcome is found nowhere afterwards:
+not in any table, not in any log record, not in an error report, not in a response."""
 
+import json
 import logging
 import sys
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core.signals import got_request_exception
+from django.db import OperationalError
 from django.test import Client
+from django.utils import timezone
 from django.views.debug import ExceptionReporter
 from passlib import hash as ph
 
 from legacy_users.hashing.passlib_formats import PasslibFormat
-from legacy_users.models import VerificationAttempt
-from tests.conftest import import_request, verdict
+from legacy_users.models import LegacyUser, VerificationAttempt
+from migration_portal.logging import RedactPasswordsFilter, redact
+from tests.conftest import import_request
 
 CANARY = "Canary-7f3a9c-Pa55word!"
 
 
 def every_stored_value() -> str:
     """Every row of every model, rendered as text."""
-    chunks = []
-    for model in apps.get_models():
-        for row in model.objects.all().values():
-            chunks.append(repr(row))
-    return "\n".join(chunks)
+    return "\n".join(repr(row) for model in apps.get_models() for row in model.objects.values())
 
 
 @pytest.fixture
-def capture_everything(caplog, capsys):
+def seen(caplog, capsys):
+    """Everything a test could have leaked: log records, stdout/stderr, responses, reports."""
     caplog.set_level(logging.DEBUG)
+    collected = []
 
-    def captured() -> str:
+    def text() -> str:
         out, err = capsys.readouterr()
-        return "\n".join([caplog.text, out, err])
+        return "\n".join([caplog.text, out, err, *collected])
 
-    return captured
+    text.add = collected.append
+    return text
 
 
 @pytest.mark.django_db
 def test_canary_password_is_nowhere_after_every_outcome(
-    make_user, post_hook, capture_everything, monkeypatch
+    make_user, post_hook, seen, monkeypatch, settings
 ):
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 2
     make_user(login="right@example.com", password=CANARY)
     make_user(login="wrong@example.com", password="something else")
     make_user(
         login="broken@example.com", password_hash="$2a$05$brokenbroken!", hash_format="bcrypt"
     )
+    locked = make_user(login="locked@example.com", password=CANARY)
+    LegacyUser.objects.filter(pk=locked.pk).update(locked_until=timezone.now() + timedelta(hours=1))
     make_user(
         login="exploding@example.com", password_hash=ph.md5_crypt.hash("x"), hash_format="md5_crypt"
     )
 
-    answers = {
-        login: verdict(post_hook(import_request(login, CANARY)))
-        for login in (
-            "right@example.com",
-            "wrong@example.com",
-            "broken@example.com",
-            "nobody@example.com",
-        )
-    }
+    def send(body, **kwargs):
+        response = post_hook(body, **kwargs)
+        seen.add(response.content.decode())
+        return response
+
+    statuses = {}
+    for login in (
+        "right@example.com",
+        "wrong@example.com",
+        "broken@example.com",
+        "nobody@example.com",
+        "locked@example.com",
+    ):
+        statuses[login] = send(import_request(login, CANARY)).status_code
+    retry = import_request("wrong@example.com", CANARY, eventId="evt-canary")
+    send(retry)
+    send(retry)  # Okta's retry
+    for _ in range(3):  # throttled after two failures
+        send(import_request("ghost@example.com", CANARY))
+    bad = import_request("right@example.com", CANARY, eventType="com.okta.something.else")
+    statuses["bad-body"] = send(bad).status_code
+    statuses["no-auth"] = send(import_request("right@example.com", CANARY), headers={}).status_code
+    settings.OKTA_HOOK_DEADLINE_MS = 0
+    statuses["deadline"] = send(import_request("right@example.com", CANARY)).status_code
+    settings.OKTA_HOOK_DEADLINE_MS = 2500
 
     def explode(self, password, encoded, params):
         raise RuntimeError(f"library failure while hashing {password}")
 
     monkeypatch.setattr(PasslibFormat, "verify", explode)
-    answers["exploding"] = verdict(post_hook(import_request("exploding@example.com", CANARY)))
+    statuses["exploding"] = send(import_request("exploding@example.com", CANARY)).status_code
 
-    assert answers == {
-        "right@example.com": "VERIFIED",
-        "wrong@example.com": "UNVERIFIED",
-        "broken@example.com": "UNVERIFIED",
-        "nobody@example.com": "UNVERIFIED",
-        "exploding": "UNVERIFIED",
+    assert statuses == {
+        "right@example.com": 200,
+        "wrong@example.com": 200,
+        "broken@example.com": 200,
+        "nobody@example.com": 200,
+        "locked@example.com": 200,
+        "bad-body": 400,
+        "no-auth": 401,
+        "deadline": 503,
+        "exploding": 200,
     }
-    assert set(VerificationAttempt.objects.values_list("reason", flat=True)) == {
+    reasons = set(VerificationAttempt.objects.values_list("reason", flat=True))
+    assert reasons >= {
         "verified",
         "wrong_password",
         "malformed_hash",
         "unknown_user",
+        "locked",
+        "retry",
+        "throttled_login",
+        "deadline_exceeded",
         "verification_error",
     }
     assert CANARY not in every_stored_value()
-    assert CANARY not in capture_everything()
+    assert CANARY not in seen()
 
 
 @pytest.mark.django_db
 def test_canary_is_not_in_the_error_report_of_a_crashed_call(
-    make_user, hook_url, auth_headers, capture_everything, monkeypatch, settings
+    make_user, hook_url, auth_headers, seen, monkeypatch
 ):
     make_user(login="right@example.com", password=CANARY)
     reports = []
 
     def crash(**kwargs):
-        raise RuntimeError("database went away")
+        raise RuntimeError("something unexpected")
 
     def collect(sender, request, **kwargs):
         reporter = ExceptionReporter(request, *sys.exc_info())
@@ -114,8 +147,35 @@ def test_canary_is_not_in_the_error_report_of_a_crashed_call(
     # An unexpected failure is a 5xx so that Okta retries once.
     assert response.status_code == 500
     assert len(reports) == 2
-    assert "database went away" in reports[0]  # the report is real...
+    assert "something unexpected" in reports[0]  # the report is real...
     for report in reports:
         assert CANARY not in report  # ...and the password is not in it
-    assert CANARY not in capture_everything()
+    assert CANARY not in seen()
     assert CANARY not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_database_outage_answer_and_logs_hold_no_canary(make_user, post_hook, seen, monkeypatch):
+    make_user(login="right@example.com", password=CANARY)
+
+    def down(**kwargs):
+        raise OperationalError(f"could not write {kwargs}")  # even a chatty driver error
+
+    monkeypatch.setattr("legacy_users.models.VerificationAttempt.objects.create", down)
+    response = post_hook(import_request("right@example.com", CANARY))
+
+    assert response.status_code == 503
+    assert CANARY not in response.content.decode()
+    assert CANARY not in seen()
+
+
+def test_log_filter_redacts_password_fields_in_any_record():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "body=%s", (json.dumps({"password": CANARY, "a": 1}),), None
+    )
+
+    RedactPasswordsFilter().filter(record)
+
+    assert CANARY not in record.getMessage()
+    assert '"password": "[redacted]"' in record.getMessage()
+    assert redact("user=bob password=hunter2 next") == "user=bob password=[redacted] next"
