@@ -13,13 +13,28 @@ from legacy_users.hashing import CheckReason
 class MigrationStatus(models.TextChoices):
     """Where a legacy user is on the way to Okta.
 
-    pending: loaded, Okta has not yet sent us a correct password.
+    pending: loaded; Okta has not yet sent us a correct password.
     verified: we answered VERIFIED; Okta should now hold the password.
-    Later states (confirmed by Okta's event, hash purged, locked) extend this list.
+    confirmed: Okta's `user.import.password` event says it stored the password.
+    purged: confirmed, and the legacy hash is deleted.
+    Beside the status: the Okta push state, the lock, and the weak-password flag.
     """
 
     PENDING = "pending", "Pending"
     VERIFIED = "verified", "Verified"
+    CONFIRMED = "confirmed", "Confirmed by Okta"
+    PURGED = "purged", "Hash purged"
+
+
+class OktaPushState(models.TextChoices):
+    """How the user was created in Okta by `okta_push_users` (empty: not pushed)."""
+
+    NOT_PUSHED = "", "Not pushed"
+    HOOK = "hook", "Created with the password hook"
+    IMPORTED_HASH = "imported_hash", "Created with the imported hash"
+    LINKED = "linked", "Already in Okta, on the hook: linked"
+    CONFLICT = "conflict", "Already in Okta, not on the hook"
+    FAILED = "failed", "Push failed"
 
 
 class LegacyUser(models.Model):
@@ -56,6 +71,16 @@ class LegacyUser(models.Model):
     weak_password_reason = models.CharField(
         max_length=200, blank=True, help_text="Which validators it failed (never the password)."
     )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    okta_id = models.CharField(max_length=40, blank=True)
+    okta_push_state = models.CharField(
+        max_length=20, choices=OktaPushState.choices, blank=True, default=OktaPushState.NOT_PUSHED
+    )
+    okta_pushed_at = models.DateTimeField(null=True, blank=True)
+    okta_push_error = models.CharField(max_length=500, blank=True)
+    okta_password_expired_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,6 +92,8 @@ class LegacyUser(models.Model):
             models.Index(fields=["hash_format"], name="legacyuser_format_idx"),
             models.Index(fields=["source"], name="legacyuser_source_idx"),
             models.Index(fields=["email"], name="legacyuser_email_idx"),
+            models.Index(fields=["okta_push_state"], name="legacyuser_push_idx"),
+            models.Index(fields=["okta_id"], name="legacyuser_okta_id_idx"),
             models.Index(
                 fields=["locked_until"],
                 name="legacyuser_locked_idx",
@@ -169,3 +196,39 @@ class LoadRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.outcome}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class OktaEvent(models.Model):
+    """One Okta event received (event hook) or read (System Log), kept once by its uuid."""
+
+    uuid = models.CharField(max_length=64, unique=True)
+    event_type = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=20, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    okta_user_id = models.CharField(max_length=40, blank=True)
+    login = models.CharField(max_length=255, blank=True, help_text="The target's alternateId.")
+    user = models.ForeignKey(
+        LegacyUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="okta_events"
+    )
+    via = models.CharField(max_length=20, help_text="event_hook or system_log")
+    effect = models.CharField(max_length=100, blank=True, help_text="What it changed, if anything.")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "Okta event"
+        indexes = [models.Index(fields=["published"], name="oktaevent_published_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.outcome} {self.login}"
+
+
+class SyncCursor(models.Model):
+    """Where a polling job stopped (the System Log's `since`)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -193,6 +193,14 @@ OKTA_HOOK_IP_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_IP_FAILURES_PER_MINUTE", d
 # bcrypt cost of the dummy check run for unknown logins, so they take as long as a real one.
 OKTA_HOOK_DUMMY_BCRYPT_ROUNDS = env.int("OKTA_HOOK_DUMMY_BCRYPT_ROUNDS", default=10)
 
+# --- Okta's management API (pushing users, registering hooks, reading the System Log) ---
+OKTA_ORG_URL = env.str("OKTA_ORG_URL", default="").rstrip("/")
+OKTA_API_TOKEN = env.str("OKTA_API_TOKEN", default="")
+# Requests to Okta in flight at once (each still waits for the rate limit's reset).
+OKTA_API_CONCURRENCY = env.int("OKTA_API_CONCURRENCY", default=4)
+# Wipe a user's legacy hash as soon as Okta confirms it stored the password.
+PURGE_HASH_ON_CONFIRM = env.bool("PURGE_HASH_ON_CONFIRM", default=True)
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,

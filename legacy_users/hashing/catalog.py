@@ -391,4 +391,14 @@ def _formats() -> list[HashFormat]:
     ]
 
 
-FORMATS: list[HashFormat] = _formats()
+def _with_okta_labels(formats: list[HashFormat]) -> list[HashFormat]:
+    """What Okta can import each format as comes from the converters, the one place that
+    knows (a format's own declaration would drift from them)."""
+    from legacy_users.hashing.okta_import import OKTA_LABELS
+
+    for fmt in formats:
+        fmt.okta_algorithm = OKTA_LABELS.get(fmt.name, "")
+    return formats
+
+
+FORMATS: list[HashFormat] = _with_okta_labels(_formats())

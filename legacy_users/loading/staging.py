@@ -50,13 +50,16 @@ NEW_USER_COLUMNS = (
     "failed_attempts",
     "weak_password",
     "weak_password_reason",
+    "okta_id",
+    "okta_push_state",
+    "okta_push_error",
     "created_at",
     "updated_at",
 )
 
 
 def new_user_values(now: datetime) -> tuple:
-    return (MigrationStatus.PENDING.value, 0, False, "", now, now)
+    return (MigrationStatus.PENDING.value, 0, False, "", "", "", "", now, now)
 
 
 SQLITE_BATCH = 5000

@@ -1,0 +1,182 @@
+"""The one client for Okta's management API.
+
+- `Authorization: SSWS <token>` on every call, JSON in and out;
+- rate limits honoured: when `X-Rate-Limit-Remaining` runs low the client waits for
+  `X-Rate-Limit-Reset`, and a 429 is retried after the reset;
+- 5xx answers and dropped connections retried with exponential backoff;
+- collections followed through `Link: <...>; rel="next"` (never a URL built by hand);
+- Okta's error bodies turned into `OktaError` with `errorCode`, `errorSummary`, `errorId`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+USER_AGENT = "migration-portal/1.0"
+MAX_ATTEMPTS = 5
+#: Below this many calls left in the window, wait for the reset rather than spend them.
+LOW_REMAINING = 2
+
+
+class OktaError(Exception):
+    """An error answer from Okta (or no answer at all, with `status` 0)."""
+
+    def __init__(self, status: int, body: Any = None, message: str = "") -> None:
+        body = body if isinstance(body, dict) else {}
+        self.status = status
+        self.code = body.get("errorCode", "")
+        self.summary = body.get("errorSummary", "") or message
+        self.error_id = body.get("errorId", "")
+        self.causes = [c.get("errorSummary", "") for c in body.get("errorCauses") or []]
+        super().__init__(
+            f"Okta {status} {self.code}: {self.summary}"
+            + (f" ({'; '.join(self.causes)})" if self.causes else "")
+            + (f" [errorId {self.error_id}]" if self.error_id else "")
+        )
+
+
+def check_org_url(url: str) -> str:
+    parts = urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise ImproperlyConfigured(
+            "OKTA_ORG_URL must be https://<your org>.okta.com (http only on 127.0.0.1/localhost)"
+        )
+    return url.rstrip("/")
+
+
+class OktaClient:
+    """A thread-safe client; rate-limit state is shared by every thread using it."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not token:
+            raise ImproperlyConfigured("OKTA_API_TOKEN is not set")
+        self.base_url = check_org_url(base_url)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            headers={
+                "Authorization": f"SSWS {token}",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+        )
+        self._sleep, self._clock = sleep, clock
+        self._lock = threading.Lock()
+        self._wait_until = 0.0
+        self.waited = 0.0  # seconds spent waiting on rate limits (for reports)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- rate limits ---
+
+    def _pause_if_needed(self) -> None:
+        with self._lock:
+            delay = self._wait_until - self._clock()
+        if delay > 0:
+            self.waited += delay
+            self._sleep(delay)
+
+    def _note_limits(self, response: httpx.Response) -> None:
+        remaining = response.headers.get("X-Rate-Limit-Remaining")
+        reset = response.headers.get("X-Rate-Limit-Reset")
+        if reset is None:
+            return
+        try:
+            reset_at = float(reset)
+        except ValueError:
+            return
+        low = remaining is not None and remaining.isdigit() and int(remaining) <= LOW_REMAINING
+        if response.status_code == 429 or low:
+            with self._lock:
+                # One extra second: Okta's reset time is whole seconds, our clock is not.
+                self._wait_until = max(self._wait_until, reset_at + 1)
+
+    # --- requests ---
+
+    def request(self, method: str, path: str, *, json: Any = None, params=None) -> httpx.Response:
+        """One call, with waits and retries; raises OktaError for an error answer."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            self._pause_if_needed()
+            try:
+                response = self._http.request(method, path, json=json, params=params)
+            except httpx.TransportError as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise OktaError(
+                        0, message=f"no answer from Okta ({type(exc).__name__})"
+                    ) from None
+                self._sleep(min(2**attempt * 0.25, 8))
+                continue
+            self._note_limits(response)
+            if response.status_code == 429 or response.status_code >= 500:
+                if attempt == MAX_ATTEMPTS:
+                    raise OktaError(response.status_code, _json(response))
+                if response.status_code >= 500:
+                    self._sleep(min(2**attempt * 0.25, 8))
+                continue
+            if response.status_code >= 400:
+                raise OktaError(response.status_code, _json(response))
+            return response
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, **kwargs) -> Any:
+        return _json(self.request("GET", path, **kwargs))
+
+    def post(self, path: str, body: Any = None, **kwargs) -> Any:
+        return _json(self.request("POST", path, json=body, **kwargs))
+
+    def put(self, path: str, body: Any = None) -> Any:
+        return _json(self.request("PUT", path, json=body))
+
+    def paginate(self, path: str, params=None) -> Iterator[dict]:
+        """Every item of a collection, following `Link: rel="next"` to the end."""
+        url: str | None = path
+        while url:
+            response = self.request("GET", url, params=params)
+            params = None  # the next link carries its own query
+            yield from _json(response) or []
+            url = response.links.get("next", {}).get("url")
+
+    # --- the calls this project makes ---
+
+    def create_user(self, body: dict, *, activate: bool = True) -> dict:
+        return self.post("/api/v1/users", body, params={"activate": str(activate).lower()})
+
+    def get_user(self, id_or_login: str) -> dict:
+        return self.get(f"/api/v1/users/{quote(id_or_login, safe='@.')}")
+
+    def expire_password(self, user_id: str) -> dict:
+        return self.post(f"/api/v1/users/{user_id}/lifecycle/expire_password")
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def okta_client(**kwargs) -> OktaClient:
+    """A client for the configured org (OKTA_ORG_URL, OKTA_API_TOKEN)."""
+    if not settings.OKTA_ORG_URL:
+        raise ImproperlyConfigured("OKTA_ORG_URL is not set")
+    return OktaClient(settings.OKTA_ORG_URL, settings.OKTA_API_TOKEN, **kwargs)
