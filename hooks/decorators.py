@@ -33,20 +33,24 @@ def unavailable(message: str):
     return response
 
 
-def okta_hook(view):
-    """Accept only authenticated POSTs; refuse at once when overloaded; turn `HookError`
-    into its JSON 4xx and an unfinishable call (time budget, database) into a 503.
+def okta_hook(view=None, *, methods=("POST",)):
+    """Accept only authenticated calls with `methods`; refuse at once when overloaded; turn
+    `HookError` into its JSON 4xx and an unfinishable call (time budget, database) into 503.
 
     Authentication happens before the body is read and before any database work, so an
     unauthenticated caller learns nothing and costs next to nothing.
     """
+    if view is None:
+        return lambda function: okta_hook(function, methods=methods)
 
     @csrf_exempt
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if request.method != "POST":
-            response = error_response(405, "method_not_allowed", "Okta hooks are called with POST.")
-            response["Allow"] = "POST"
+        if request.method not in methods:
+            response = error_response(
+                405, "method_not_allowed", f"This hook is called with {' or '.join(methods)}."
+            )
+            response["Allow"] = ", ".join(methods)
             return response
         if authenticate_okta(request) is None:
             return error_response(

@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from hooks.errors import HookError
+from okta import PASSWORD_IMPORT_HOOK_TYPE
 
-PASSWORD_IMPORT_EVENT_TYPE = "com.okta.user.credential.password.import"  # noqa: S105
+PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
 
 
 @sensitive_variables()
@@ -119,3 +120,28 @@ class PasswordImportRequest:
     def from_request(cls, request: HttpRequest) -> PasswordImportRequest:
         """Read, size-check, decode and validate the request body."""
         return cls.from_json(read_json_body(request))
+
+
+def verification_challenge(request: HttpRequest) -> str:
+    """The value of Okta's one-time `x-okta-verification-challenge` header."""
+    challenge = request.headers.get("x-okta-verification-challenge", "")
+    if not challenge or len(challenge) > 1024:
+        raise HookError(
+            400, "missing_challenge", "x-okta-verification-challenge header is missing."
+        )
+    return challenge
+
+
+@dataclass(frozen=True, slots=True)
+class EventHookDelivery:
+    """A batch of events Okta's event hook delivers (`data.events`)."""
+
+    events: list[dict]
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> EventHookDelivery:
+        body = read_json_body(request)
+        events = _member(body, "data.events")
+        if not isinstance(events, list):
+            raise HookError(400, "invalid_body", "data.events must be a list of events.")
+        return cls([event for event in events if isinstance(event, dict)])

@@ -1,10 +1,12 @@
 """Okta-facing endpoints: authenticate, parse, call one service, shape the answer."""
 
+from django.http import JsonResponse
 from django.views.decorators.debug import sensitive_variables
 
 from hooks.decorators import okta_hook
-from hooks.payloads import PasswordImportRequest
+from hooks.payloads import EventHookDelivery, PasswordImportRequest, verification_challenge
 from hooks.responses import password_import_response
+from legacy_users.services.okta_events import okta_event_apply
 from legacy_users.services.password_import import password_import_verify
 
 
@@ -21,3 +23,13 @@ def password_import(request):
         ip_address=call.ip_address,
     )
     return password_import_response(verified=decision.verified)
+
+
+@okta_hook(methods=("GET", "POST"))
+def okta_events(request):
+    """Okta's event hook: the one-time verification GET, then batches of events."""
+    if request.method == "GET":
+        return JsonResponse({"verification": verification_challenge(request)})
+    events = EventHookDelivery.from_request(request).events
+    applied = sum(okta_event_apply(event=event, via="event_hook") is not None for event in events)
+    return JsonResponse({"received": len(events), "applied": applied})

@@ -883,7 +883,7 @@ def test_password_encoding_parameter_reads_latin1_legacy_hashes():
     # A legacy system that hashed latin-1 bytes: md5(b"caf\xe9"), computed by hashlib here.
     import hashlib
 
-    latin1 = hashlib.md5("café".encode("latin-1")).hexdigest()  # noqa: S324
+    latin1 = hashlib.md5("café".encode("latin-1")).hexdigest()
 
     assert not check_password("café", latin1, format_name="raw_md5").verified
     assert check_password(

@@ -1,11 +1,15 @@
 """Pieces the legacy-user commands share: hash options and the audit report."""
 
 import json
+from datetime import UTC, datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_date, parse_datetime
 
 from legacy_users.hashing import get_format
 from legacy_users.services.audit import HashAudit
+from okta import okta_client
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -57,3 +61,22 @@ def parse_hash_options(options) -> tuple[str, dict]:
     if not isinstance(params, dict):
         raise CommandError("--hash-params must be a JSON object")
     return options["hash_format"], params
+
+
+def parse_when(value: str, option: str):
+    """A date (YYYY-MM-DD, midnight UTC) or an ISO datetime, as an aware datetime."""
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise CommandError(f"{option}: {value!r} is not a date (YYYY-MM-DD) or ISO datetime")
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def okta_client_or_error():
+    """The configured Okta client, or a CommandError naming the missing setting."""
+    try:
+        return okta_client()
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None

@@ -65,3 +65,51 @@ def user_unlock(*, user_id: int, at: datetime) -> bool:
             locked_until=None, failed_attempts=0, updated_at=at
         )
     )
+
+
+def user_confirm(*, user_id: int, at: datetime) -> bool:
+    """Okta says it stored the user's password (`user.import.password` SUCCESS).
+
+    Pending or verified becomes confirmed; returns False when the user was already past it.
+    """
+    return bool(
+        LegacyUser.objects.filter(
+            pk=user_id, status__in=[MigrationStatus.PENDING, MigrationStatus.VERIFIED]
+        ).update(status=MigrationStatus.CONFIRMED, confirmed_at=at, updated_at=at)
+    )
+
+
+def users_purge_hashes(*, at: datetime, user_id: int | None = None, confirmed_before=None) -> int:
+    """Wipe the legacy hash of confirmed users (one, or all confirmed before a time).
+
+    Only ever a confirmed user's: the condition is part of the UPDATE, so a user whose
+    import Okta has not confirmed keeps the hash a retry may still need.
+    """
+    users = LegacyUser.objects.filter(status=MigrationStatus.CONFIRMED)
+    if user_id is not None:
+        users = users.filter(pk=user_id)
+    if confirmed_before is not None:
+        users = users.filter(confirmed_at__lt=confirmed_before)
+    return users.update(
+        password_hash="",
+        salt="",
+        hash_params={},
+        status=MigrationStatus.PURGED,
+        purged_at=at,
+        updated_at=at,
+    )
+
+
+def user_record_push(*, user_id: int, at: datetime, state: str, okta_id: str, error: str) -> None:
+    """Remember how the user was created in Okta (resumable pushes start from this)."""
+    LegacyUser.objects.filter(pk=user_id).update(
+        okta_push_state=state,
+        okta_id=okta_id,
+        okta_push_error=error[:500],
+        okta_pushed_at=at,
+        updated_at=at,
+    )
+
+
+def user_record_password_expired(*, user_id: int, at: datetime) -> None:
+    LegacyUser.objects.filter(pk=user_id).update(okta_password_expired_at=at, updated_at=at)

@@ -1,0 +1,96 @@
+import getpass
+import sys
+import time
+import uuid
+
+import httpx
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from legacy_users.management.common import okta_client_or_error
+from okta import PASSWORD_IMPORT_HOOK_TYPE, OktaError
+
+
+def preview_body(login: str, password: str) -> dict:
+    """A password import request shaped exactly as Okta sends one (CONTRACT.md section 1)."""
+    return {
+        "eventId": uuid.uuid4().hex[:22],
+        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "eventType": PASSWORD_IMPORT_HOOK_TYPE,
+        "eventTypeVersion": "1.0",
+        "contentType": "application/json",
+        "cloudEventVersion": "0.1",
+        "source": "hook_preview",
+        "data": {
+            "context": {
+                "request": {
+                    "id": uuid.uuid4().hex,
+                    "method": "POST",
+                    "url": {"value": "/api/v1/authn"},
+                    "ipAddress": "127.0.0.1",
+                },
+                "credential": {"username": login, "password": password},
+            },
+            "action": {"credential": "UNVERIFIED"},
+        },
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Okta's console cannot preview a password import hook: this sends an Okta-shaped, "
+        "authenticated request for --login (the password is asked for, never echoed) to a "
+        "deployment's hook (--url), or through Okta itself (--okta-hook-id, Okta's execute "
+        "API), and prints the decision and the latency. Use a test user: a real call counts."
+    )
+
+    def add_arguments(self, parser):
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument(
+            "--url", help="The hook URL, e.g. https://portal.example.com/hooks/password-import"
+        )
+        target.add_argument("--okta-hook-id", help="Call Okta's /api/v1/inlineHooks/{id}/execute.")
+        parser.add_argument("--login", required=True)
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from stdin."
+        )
+
+    def handle(self, *args, **options):
+        password = (
+            sys.stdin.readline().rstrip("\n")
+            if options["password_stdin"]
+            else getpass.getpass(f"Password for {options['login']}: ")
+        )
+        body = preview_body(options["login"], password)
+        del password
+        started = time.monotonic()
+        if options["okta_hook_id"]:
+            client = okta_client_or_error()
+            try:
+                answer = client.post(f"/api/v1/inlineHooks/{options['okta_hook_id']}/execute", body)
+            except OktaError as exc:
+                raise CommandError(str(exc)) from None
+            finally:
+                client.close()
+            status = 200
+        else:
+            url = options["url"].rstrip("/")
+            if not url.endswith("/hooks/password-import"):
+                url += "/hooks/password-import"
+            headers = {}
+            if settings.OKTA_HOOK_AUTH_VALUES:
+                headers[settings.OKTA_HOOK_AUTH_HEADER] = settings.OKTA_HOOK_AUTH_VALUES[0]
+            try:
+                response = httpx.post(url, json=body, headers=headers, timeout=10)
+            except httpx.HTTPError as exc:
+                raise CommandError(f"no answer from {url}: {type(exc).__name__}") from None
+            status = response.status_code
+            answer = response.json() if response.content else None
+        elapsed = (time.monotonic() - started) * 1000
+        try:
+            decision = answer["commands"][0]["value"]["credential"]
+        except (TypeError, KeyError, IndexError):
+            decision = f"no decision (HTTP {status}: {answer})"
+        self.stdout.write(f"{decision} in {elapsed:.0f} ms")
+        if elapsed > 3000:
+            self.stderr.write(self.style.WARNING("Over Okta's 3 s deadline: Okta would time out."))

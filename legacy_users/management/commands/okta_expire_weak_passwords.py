@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from legacy_users.management.common import okta_client_or_error
+from legacy_users.services.okta_sync import okta_weak_passwords_expire
+
+
+class Command(BaseCommand):
+    help = (
+        "Expire the Okta password of confirmed users whose imported password is weak, so they "
+        "choose a new one (under Okta's policy) at their next sign-in."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, **options):
+        client = None if options["dry_run"] else okta_client_or_error()
+        try:
+            outcome = okta_weak_passwords_expire(client=client, dry_run=options["dry_run"])
+        finally:
+            if client is not None:
+                client.close()
+        if not outcome:
+            self.stdout.write("No confirmed user has a weak password left to expire.")
+        for what, count in outcome.most_common():
+            self.stdout.write(f"{what}: {count}")

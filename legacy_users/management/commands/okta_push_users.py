@@ -1,0 +1,66 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from legacy_users.management.common import okta_client_or_error
+from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
+from legacy_users.services.okta_sync import okta_users_push
+from okta import OktaError
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the pending legacy users in Okta. --strategy hook gives them the password "
+        "import hook; --strategy auto sends the legacy hash itself where Okta can import it "
+        "(bcrypt, salted SHA/MD5, PBKDF2-SHA256/512) and the hook for the rest. Resumable: "
+        "users already pushed are skipped, failed ones are tried again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--strategy", choices=("hook", "auto"), default="hook")
+        parser.add_argument("--dry-run", action="store_true", help="Say what would be done.")
+        parser.add_argument("--limit", type=int, default=None, help="Push at most N users.")
+
+    def handle(self, *args, **options):
+        client = None if options["dry_run"] else okta_client_or_error()
+        todo = LegacyUser.objects.filter(
+            status=MigrationStatus.PENDING,
+            okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
+        ).count()
+        if options["limit"]:
+            todo = min(todo, options["limit"])
+        bar = tqdm(total=todo, unit="user", disable=not self.stderr.isatty(), file=self.stderr._out)
+        done = [0]
+
+        def progress(count):
+            bar.update(count - done[0])
+            done[0] = count
+            if bar.disable:
+                self.stderr.write(f"... {count}/{todo} users")
+
+        try:
+            report = okta_users_push(
+                client=client,
+                strategy=options["strategy"],
+                dry_run=options["dry_run"],
+                limit=options["limit"],
+                on_progress=progress,
+            )
+        except OktaError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            bar.close()
+            if client is not None:
+                client.close()
+        labels = dict(OktaPushState.choices)
+        prefix = "Would push" if report.dry_run else "Pushed"
+        self.stdout.write(f"{prefix} {sum(report.states.values())} users:")
+        for state, count in report.states.most_common():
+            self.stdout.write(f"  {labels.get(state, state)}: {count}")
+        for login, error in report.errors:
+            self.stderr.write(self.style.ERROR(f"{login}: {error}"))
+        if client is not None and client.waited:
+            self.stdout.write(f"Waited {client.waited:.1f} s for Okta's rate limits.")
+        if report.states.get(OktaPushState.FAILED):
+            raise CommandError(
+                f"{report.states[OktaPushState.FAILED]} users failed; run again to retry them."
+            )

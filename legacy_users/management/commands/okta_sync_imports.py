@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from legacy_users.management.common import okta_client_or_error
+from legacy_users.services.okta_sync import okta_imports_sync
+from okta import OktaError
+
+
+class Command(BaseCommand):
+    help = (
+        "Read user.import.password events from Okta's System Log since the last run (the "
+        "polling alternative to the event hook) and confirm (and purge) those users."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", default="", help="ISO time to start from (default: cursor).")
+
+    def handle(self, *args, **options):
+        client = okta_client_or_error()
+        try:
+            report = okta_imports_sync(client=client, since=options["since"])
+        except OktaError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            client.close()
+        self.stdout.write(f"Read {report.read} events since {report.since or 'the start'}.")
+        for effect, count in report.applied.most_common():
+            self.stdout.write(f"  {effect}: {count}")
+        if report.until:
+            self.stdout.write(f"Next run starts after {report.until}.")

@@ -1,0 +1,406 @@
+"""Driving Okta from the portal: create the users, register the hooks, read confirmations
+from the System Log, expire passwords, and finish the migration."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from legacy_users.hashing.okta_import import okta_hash_credential
+from legacy_users.models import (
+    LegacyUser,
+    MigrationStatus,
+    OktaPushState,
+    SyncCursor,
+)
+from legacy_users.services.migration import (
+    user_confirm,
+    user_record_password_expired,
+    user_record_push,
+    users_purge_hashes,
+)
+from legacy_users.services.okta_events import IMPORT_EVENT, okta_event_apply
+from okta import PASSWORD_IMPORT_HOOK_TYPE as PASSWORD_IMPORT_HOOK
+from okta import OktaClient, OktaError
+
+INLINE_HOOK_NAME = "Migration portal: password import"
+EVENT_HOOK_NAME = "Migration portal: password import confirmations"
+PUSH_BATCH = 200
+
+
+# --- pushing users -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PushReport:
+    """What a push did, per resulting state; `examples` keeps a few errors to show."""
+
+    states: Counter = field(default_factory=Counter)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def okta_user_body(user: LegacyUser, credential: dict | None) -> dict:
+    """Okta's create-user body: the profile, and the imported hash or the password hook."""
+    login = user.login
+    email = user.email or (login if "@" in login else "")
+    local = login.split("@")[0]
+    return {
+        "profile": {
+            "firstName": user.first_name or local,
+            "lastName": user.last_name or local,
+            "email": email,
+            "login": login,
+        },
+        "credentials": {
+            "password": {"hash": credential} if credential else {"hook": {"type": "default"}}
+        },
+    }
+
+
+def _credential(user: LegacyUser, strategy: str) -> dict | None:
+    if strategy != "auto":
+        return None
+    params = {"login": user.login, **(user.hash_params or {})}
+    if user.salt:
+        params.setdefault("salt", user.salt)
+    return okta_hash_credential(user.hash_format, user.password_hash, params)
+
+
+def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str, str, str]:
+    """(state, Okta id, error) for one user; talks to Okta, never to the database."""
+    credential = _credential(user, strategy)
+    try:
+        created = client.create_user(okta_user_body(user, credential))
+    except OktaError as exc:
+        if exc.code == "E0000001" and any("already exists" in c for c in exc.causes):
+            try:
+                existing = client.get_user(user.login)
+            except OktaError as lookup:
+                return OktaPushState.FAILED, "", str(lookup)
+            provider = (existing.get("credentials") or {}).get("provider") or {}
+            if provider.get("type") == "IMPORT":
+                return OktaPushState.LINKED, existing.get("id", ""), ""
+            return (
+                OktaPushState.CONFLICT,
+                existing.get("id", ""),
+                "already in Okta with its own password (not on the password hook)",
+            )
+        return OktaPushState.FAILED, "", str(exc)
+    state = OktaPushState.IMPORTED_HASH if credential else OktaPushState.HOOK
+    return state, created.get("id", ""), ""
+
+
+def okta_users_push(
+    *,
+    client: OktaClient | None,
+    strategy: str = "hook",
+    dry_run: bool = False,
+    limit: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> PushReport:
+    """Create the pending users not yet in Okta (and retry failed ones).
+
+    `strategy` "hook" gives everyone the password-hook credential; "auto" sends the legacy
+    hash itself where Okta can import it (such users are confirmed at once: Okta holds their
+    password and never calls the hook for them). Resumable: each user's outcome is stored as
+    it comes, and users already pushed are skipped.
+    """
+    report = PushReport(dry_run=dry_run)
+    users = LegacyUser.objects.filter(
+        status=MigrationStatus.PENDING,
+        okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
+    ).order_by("pk")
+    if limit:
+        users = users[:limit]
+    fields = (
+        "id",
+        "login",
+        "email",
+        "first_name",
+        "last_name",
+        "password_hash",
+        "hash_format",
+        "salt",
+        "hash_params",
+    )
+    done = 0
+    batch: list[LegacyUser] = []
+
+    def flush(pool):
+        nonlocal done
+        if dry_run:
+            results = [
+                (
+                    OktaPushState.IMPORTED_HASH if _credential(u, strategy) else OktaPushState.HOOK,
+                    "",
+                    "",
+                )
+                for u in batch
+            ]
+        else:
+            results = list(pool.map(lambda u: _push_one(client, u, strategy), batch))
+        now = timezone.now()
+        for user, (state, okta_id, error) in zip(batch, results, strict=True):
+            report.states[state] += 1
+            if error and len(report.errors) < 50:
+                report.errors.append((user.login, error))
+            if dry_run:
+                continue
+            user_record_push(user_id=user.pk, at=now, state=state, okta_id=okta_id, error=error)
+            confirmed = state == OktaPushState.IMPORTED_HASH and user_confirm(
+                user_id=user.pk, at=now
+            )
+            if confirmed and settings.PURGE_HASH_ON_CONFIRM:
+                users_purge_hashes(at=now, user_id=user.pk)
+        done += len(batch)
+        batch.clear()
+        if on_progress:
+            on_progress(done)
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.OKTA_API_CONCURRENCY)) as pool:
+        for user in users.only(*fields).iterator(chunk_size=PUSH_BATCH):
+            batch.append(user)
+            if len(batch) >= PUSH_BATCH:
+                flush(pool)
+        if batch:
+            flush(pool)
+    return report
+
+
+# --- hooks -----------------------------------------------------------------------------------
+
+
+def check_public_url(url: str) -> str:
+    """The portal's public base URL: https, or http on this machine for local testing."""
+    parts = urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost")
+    if not parts.hostname or (parts.scheme != "https" and not (parts.scheme == "http" and local)):
+        raise ValueError("--public-url must be https:// (http:// only for 127.0.0.1/localhost)")
+    return url.rstrip("/")
+
+
+def _channel(uri: str) -> dict:
+    secret = settings.OKTA_HOOK_AUTH_VALUES[0] if settings.OKTA_HOOK_AUTH_VALUES else ""
+    if not secret:
+        raise ValueError("OKTA_HOOK_AUTH_VALUES is empty: Okta would have no secret to send")
+    return {
+        "type": "HTTP",
+        "version": "1.0.0",
+        "config": {
+            "uri": uri,
+            "headers": [],
+            "method": "POST",
+            "authScheme": {
+                "type": "HEADER",
+                "key": settings.OKTA_HOOK_AUTH_HEADER,
+                "value": secret,
+            },
+        },
+    }
+
+
+def _uri_of(hook: dict) -> str:
+    return ((hook.get("channel") or {}).get("config") or {}).get("uri", "")
+
+
+def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
+    """Create or update, and activate, the password import inline hook and the
+    `user.import.password` event hook, then have Okta verify the event hook. Idempotent:
+    returns what it did, one line per step."""
+    base = check_public_url(public_url)
+    actions = []
+    inline_uri, events_uri = f"{base}/hooks/password-import", f"{base}/hooks/okta-events"
+
+    inline_body = {
+        "name": INLINE_HOOK_NAME,
+        "type": PASSWORD_IMPORT_HOOK,
+        "version": "1.0.0",
+        "channel": _channel(inline_uri),
+    }
+    existing = [
+        h
+        for h in client.get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK}) or []
+        if h.get("name") == INLINE_HOOK_NAME or _uri_of(h) == inline_uri
+    ]
+    if existing:
+        hook = existing[0]
+        if (
+            _uri_of(hook) != inline_uri
+            or hook.get("channel", {}).get("config", {}).get("authScheme")
+            != inline_body["channel"]["config"]["authScheme"]
+        ):
+            hook = client.put(f"/api/v1/inlineHooks/{hook['id']}", inline_body)
+            actions.append(f"updated the inline hook {hook['id']} -> {inline_uri}")
+        else:
+            actions.append(f"the inline hook {hook['id']} already points at {inline_uri}")
+    else:
+        hook = client.post("/api/v1/inlineHooks", inline_body)
+        actions.append(f"created the inline hook {hook['id']} -> {inline_uri}")
+    if hook.get("status") != "ACTIVE":
+        client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/activate")
+        actions.append(f"activated the inline hook {hook['id']}")
+
+    event_body = {
+        "name": EVENT_HOOK_NAME,
+        "events": {"type": "EVENT_TYPE", "items": [IMPORT_EVENT]},
+        "channel": _channel(events_uri),
+    }
+    existing = [
+        h
+        for h in client.get("/api/v1/eventHooks") or []
+        if h.get("name") == EVENT_HOOK_NAME or _uri_of(h) == events_uri
+    ]
+    if existing:
+        event_hook = existing[0]
+        if _uri_of(event_hook) != events_uri or event_hook.get("events") != event_body["events"]:
+            event_hook = client.put(f"/api/v1/eventHooks/{event_hook['id']}", event_body)
+            actions.append(f"updated the event hook {event_hook['id']} -> {events_uri}")
+        else:
+            actions.append(f"the event hook {event_hook['id']} already points at {events_uri}")
+    else:
+        event_hook = client.post("/api/v1/eventHooks", event_body)
+        actions.append(f"created the event hook {event_hook['id']} -> {events_uri}")
+    if event_hook.get("verificationStatus") != "VERIFIED":
+        client.post(f"/api/v1/eventHooks/{event_hook['id']}/lifecycle/verify")
+        actions.append(f"Okta verified the event hook {event_hook['id']}")
+    return actions
+
+
+def okta_inline_hook_deactivate(*, client: OktaClient) -> list[str]:
+    hooks = client.get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK}) or []
+    actions = []
+    for hook in hooks:
+        if hook.get("status") == "ACTIVE":
+            client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/deactivate")
+            actions.append(f"deactivated the inline hook {hook['id']} ({hook.get('name')})")
+    return actions or ["no active password import hook"]
+
+
+# --- the System Log ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SyncReport:
+    read: int = 0
+    applied: Counter = field(default_factory=Counter)
+    since: str = ""
+    until: str = ""
+
+
+SYSTEM_LOG_CURSOR = "system_log:user.import.password"
+
+
+def okta_imports_sync(*, client: OktaClient, since: str = "") -> SyncReport:
+    """Read `user.import.password` events from the System Log since the stored cursor (or
+    `since`), following Okta's next links, and apply them as the event hook would."""
+    cursor, _ = SyncCursor.objects.get_or_create(name=SYSTEM_LOG_CURSOR)
+    report = SyncReport(since=since or cursor.value)
+    params = {"filter": f'eventType eq "{IMPORT_EVENT}"', "limit": "1000"}
+    if report.since:
+        params["since"] = report.since
+    latest = report.since
+    for event in client.paginate("/api/v1/logs", params=params):
+        report.read += 1
+        record = okta_event_apply(event=event, via="system_log")
+        report.applied[record.effect if record else "seen before"] += 1
+        published = str(event.get("published") or "")
+        latest = max(latest, published)
+    if latest and latest != cursor.value:
+        cursor.value = latest
+        cursor.save(update_fields=["value", "updated_at"])
+    report.until = latest
+    return report
+
+
+# --- expiring passwords and the end game -------------------------------------------------------
+
+
+def _expire_all(client: OktaClient | None, users: Iterable[LegacyUser], dry_run: bool) -> Counter:
+    outcome: Counter = Counter()
+    for user in users:
+        if dry_run:
+            outcome["would expire"] += 1
+            continue
+        try:
+            client.expire_password(user.okta_id)
+        except OktaError as exc:
+            outcome[f"failed: {exc.code or exc.status}"] += 1
+            continue
+        user_record_password_expired(user_id=user.pk, at=timezone.now())
+        outcome["expired"] += 1
+    return outcome
+
+
+def okta_weak_passwords_expire(*, client: OktaClient | None, dry_run: bool = False) -> Counter:
+    """Expire the Okta password of confirmed users whose imported password is weak, so they
+    choose a new one at their next sign-in (Okta's policy never saw the imported one)."""
+    users = (
+        LegacyUser.objects.filter(
+            weak_password=True,
+            status__in=[MigrationStatus.CONFIRMED, MigrationStatus.PURGED],
+            okta_password_expired_at__isnull=True,
+        )
+        .exclude(okta_id="")
+        .only("id", "okta_id")
+    )
+    return _expire_all(client, users.iterator(), dry_run)
+
+
+@dataclass(slots=True)
+class FinishReport:
+    never_signed_in: int = 0
+    by_push_state: Counter = field(default_factory=Counter)
+    exported: int = 0
+    expired: Counter = field(default_factory=Counter)
+    hook: list[str] = field(default_factory=list)
+
+
+def okta_migration_finish(
+    *,
+    client: OktaClient | None,
+    cutoff: datetime,
+    export_to: TextIO | None = None,
+    expire_passwords: bool = False,
+    deactivate_hook: bool = False,
+) -> FinishReport:
+    """The end of the migration window: the users loaded before `cutoff` who never signed in
+    (still pending), exported for a reset campaign and/or their Okta passwords expired, and
+    the inline hook switched off."""
+    report = FinishReport()
+    users = LegacyUser.objects.filter(status=MigrationStatus.PENDING, created_at__lt=cutoff)
+    report.never_signed_in = users.count()
+    report.by_push_state = Counter(
+        dict(users.values_list("okta_push_state").annotate(n=Count("id")).order_by())
+    )
+    if export_to is not None:
+        writer = csv.writer(export_to)
+        writer.writerow(
+            ["login", "email", "first_name", "last_name", "okta_id", "source", "last_attempt_at"]
+        )
+        for row in (
+            users.order_by("login_key")
+            .values_list(
+                "login", "email", "first_name", "last_name", "okta_id", "source", "last_attempt_at"
+            )
+            .iterator(chunk_size=5000)
+        ):
+            writer.writerow(["" if v is None else v for v in row])
+            report.exported += 1
+    if expire_passwords:
+        report.expired = _expire_all(
+            client, users.exclude(okta_id="").only("id", "okta_id").iterator(), dry_run=False
+        )
+    if deactivate_hook:
+        report.hook = okta_inline_hook_deactivate(client=client)
+    return report

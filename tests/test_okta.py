@@ -1,0 +1,640 @@
+"""Driving Okta from the portal, against the local fake Okta (tests/fake_okta.py)."""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from legacy_users.hashing.okta_import import okta_hash_credential
+from legacy_users.models import LegacyUser, OktaEvent
+from okta import OktaClient, OktaError
+from tests.fake_okta import FakeOkta
+
+DEMO = str(Path(settings.BASE_DIR) / "demo" / "legacy_users.csv")
+
+
+@pytest.fixture
+def fake_okta(settings):
+    fake = FakeOkta()
+    settings.OKTA_ORG_URL = fake.url
+    settings.OKTA_API_TOKEN = fake.token
+    settings.OKTA_API_CONCURRENCY = 3
+    yield fake
+    fake.close()
+
+
+def run(*args, **options):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err, **options)
+    except CommandError as failure:
+        return out.getvalue(), err.getvalue(), str(failure)
+    return out.getvalue(), err.getvalue(), ""
+
+
+def load_demo():
+    call_command("load_legacy_users", DEMO, source="demo", stdout=StringIO(), stderr=StringIO())
+
+
+# --- the API client ----------------------------------------------------------------------------
+
+
+def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
+    fake_okta.rate_limit, fake_okta.window = 2, 1.0
+    slept = []
+    client = OktaClient(
+        fake_okta.url, fake_okta.token, sleep=lambda s: (slept.append(s), time.sleep(s))
+    )
+    fake_okta.fail_next = []
+    bodies = [
+        {
+            "profile": {"login": f"u{i}@example.com"},
+            "credentials": {"password": {"hook": {"type": "default"}}},
+        }
+        for i in range(4)
+    ]
+
+    for body in bodies:
+        client.create_user(body)
+
+    assert len(fake_okta.users) == 4
+    assert slept and all(0 < s <= 3 for s in slept)  # waited for X-Rate-Limit-Reset
+    assert client.waited > 0
+
+
+def test_client_retries_server_errors_and_maps_okta_errors(fake_okta):
+    slept = []
+    client = OktaClient(fake_okta.url, fake_okta.token, sleep=slept.append)
+    fake_okta.fail_next = [503, 500]
+
+    created = client.create_user(
+        {
+            "profile": {"login": "a@example.com"},
+            "credentials": {"password": {"hook": {"type": "default"}}},
+        }
+    )
+
+    assert created["id"].startswith("00u")
+    assert len(slept) == 2
+    with pytest.raises(OktaError) as failure:
+        client.create_user(
+            {
+                "profile": {"login": "A@example.com"},
+                "credentials": {"password": {"hook": {"type": "default"}}},
+            }
+        )
+    error = failure.value
+    assert (error.status, error.code) == (400, "E0000001")
+    assert error.error_id.startswith("oae")
+    assert "already exists" in error.causes[0]
+    assert "E0000001" in str(error) and error.error_id in str(error)
+
+
+def test_client_follows_link_pagination(fake_okta):
+    user = {"id": "00u1", "profile": {"login": "x@example.com"}}
+    for _ in range(7):
+        fake_okta.emit_import_event(user, "SUCCESS")
+    client = OktaClient(fake_okta.url, fake_okta.token)
+
+    events = list(client.paginate("/api/v1/logs", params={"limit": "3"}))
+
+    assert len(events) == 7
+    assert len({e["uuid"] for e in events}) == 7
+    assert sum(1 for m, t in fake_okta.requests if t.startswith("/api/v1/logs")) == 3
+
+
+def test_client_refuses_plain_http_orgs():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="https"):
+        OktaClient("http://example.okta.com", "token")
+
+
+# --- hash conversion ---------------------------------------------------------------------------
+
+
+def test_okta_contract_example_bcrypt_converts_exactly():
+    # The contract's users-create-with-hash.json example and its bcrypt string.
+    example = json.loads(
+        (Path(__file__).parent / "okta_examples" / "users-create-with-hash.json").read_text()
+    )
+    expected = example["credentials"]["password"]["hash"]
+
+    converted = okta_hash_credential(
+        "bcrypt", "$2a$10$rwh3vH166HCH/NT9XV5FYuqaMqvAPULkbiQzkTCWo5XDcvzpk8Tna"
+    )
+
+    assert converted == expected
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encoded", "params", "password", "recompute"),
+    [
+        # passlib tests' {SSHA} vector: digest(password + salt)
+        (
+            "ldap_salted_sha1",
+            "{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr",
+            {},
+            "testing123",
+            lambda pw, salt, order: hashlib.sha1(pw + salt).digest(),
+        ),
+        # hashcat 1711 {SSHA512}
+        (
+            "ldap_salted_sha512",
+            "{SSHA512}Bz8w5q6qEtB1Nnc8b1jfTvTXVTwohWag33oghQGOtLChnkZTw/cuJaHQlLJEI3AWKZGCRyLA6Phujdxo+is7AjA2MDcyNjY1Mg==",
+            {},
+            "hashcat",
+            lambda pw, salt, order: hashlib.sha512(pw + salt).digest(),
+        ),
+        # hashcat 20 in Magento 1's hash:salt (md5(salt + password))
+        (
+            "magento1",
+            "57ab8499d08c59a7211c77f557bf9425:4247",
+            {},
+            "hashcat",
+            lambda pw, salt, order: hashlib.md5(salt + pw).digest(),
+        ),
+        # hashcat 1410: sha256(password + salt), salt in its column
+        (
+            "raw_sha256",
+            "c73d08de890479518ed60cf670d17faa26a4a71f995c1dcc978165399401a6c4",
+            {"salt": "53743528", "salt_position": "suffix"},
+            "hashcat",
+            lambda pw, salt, order: hashlib.sha256(pw + salt).digest(),
+        ),
+        # passlib tests' Django legacy salted SHA-1: sha1(salt + password)
+        (
+            "django_salted_sha1",
+            "sha1$54123$893cf12e134c3c215f3a76bd50d13f92404a54d3",
+            {},
+            "MyPassword",
+            lambda pw, salt, order: hashlib.sha1(salt + pw).digest(),
+        ),
+    ],
+)
+def test_salted_digests_convert_to_okta_fields_that_recompute(
+    fmt, encoded, params, password, recompute
+):
+    converted = okta_hash_credential(fmt, encoded, params)
+
+    salt = base64.b64decode(converted["salt"])
+    value = base64.b64decode(converted["value"])
+    assert value == recompute(password.encode(), salt, converted["saltOrder"])
+    expected_order = {
+        "ldap_salted_sha1": "POSTFIX",
+        "ldap_salted_sha512": "POSTFIX",
+        "raw_sha256": "POSTFIX",
+    }.get(fmt, "PREFIX")
+    assert converted["saltOrder"] == expected_order
+
+
+def test_pbkdf2_converts_with_iterations_key_size_and_digest():
+    # Django 1.4's vector via passlib tests; aspnetcore's v3 test vector.
+    django = okta_hash_credential(
+        "django_pbkdf2_sha256",
+        "pbkdf2_sha256$10000$kjVJaVz6qsnJ$5yPHw3rwJGECpUf70daLGhOrQ5+AMxIJdz1c3bqK1Rs=",
+    )
+    aspnet = okta_hash_credential(
+        "aspnet_identity_v3",
+        "AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg+yWU7rLgUwPZb1Itsmra7cbxw2EFpwpVFIEtP+JIuUEw==",
+    )
+
+    for converted, password in ((django, b"not a password"), (aspnet, b"my password")):
+        assert converted["algorithm"] == "PBKDF2"
+        assert converted["digestAlgorithm"] == "SHA256_HMAC"
+        assert converted["iterationCount"] == 10000
+        assert converted["keySize"] == 32
+        recomputed = hashlib.pbkdf2_hmac(
+            "sha256", password, base64.b64decode(converted["salt"]), 10000, 32
+        )
+        assert base64.b64encode(recomputed).decode() == converted["value"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encoded", "params"),
+    [
+        (
+            "pbkdf2_sha256",
+            "$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ",
+            {},
+        ),  # < 4096
+        (
+            "pbkdf2_sha1",
+            "$pbkdf2$1212$OB.dtnSEXZK8U5cgxU/GYQ$y5LKPOplRmok7CZp/aqVDVg8zGI",
+            {},
+        ),  # SHA-1
+        ("raw_md5", "5f4dcc3b5aa765d61d8327deb882cf99", {}),  # unsalted
+        (
+            "argon2",
+            "$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$IMit9qkFULCMA/ViizL57cnTLOa5DiVM9eMwpAvPwr4",
+            {},
+        ),
+        (
+            "raw_md5",
+            "3d83c8e717ff0e7ecfe187f088d69954",
+            {"salt": "x", "salt_position": "suffix", "password_encoding": "latin-1"},
+        ),
+    ],
+)
+def test_hashes_okta_cannot_take_use_the_hook(fmt, encoded, params):
+    assert okta_hash_credential(fmt, encoded, params) is None
+
+
+# --- pushing users -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_push_with_the_hook_creates_every_pending_user(fake_okta):
+    load_demo()
+
+    out, _, failure = run("okta_push_users", strategy="hook")
+
+    assert failure == ""
+    assert "Created with the password hook: 8" in out
+    assert len(fake_okta.users) == 8
+    created = next(iter(fake_okta.users.values()))
+    assert created["credentials"]["provider"]["type"] == "IMPORT"
+    assert set(LegacyUser.objects.values_list("okta_push_state", flat=True)) == {"hook"}
+    assert all(LegacyUser.objects.values_list("okta_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_push_auto_sends_importable_hashes_and_confirms_those_users(fake_okta):
+    load_demo()
+
+    out, _, failure = run("okta_push_users", strategy="auto")
+
+    assert failure == ""
+    states = dict(LegacyUser.objects.values_list("login_key", "okta_push_state"))
+    # bcrypt (Isaac), Django PBKDF2 600k (Grace), LDAP {SSHA} (Linus): hashes; the rest: hook.
+    assert states["isaac.brock@example.com"] == "imported_hash"
+    assert states["grace.hopper@example.com"] == "imported_hash"
+    assert states["linus.pauling@example.com"] == "imported_hash"
+    assert states["ada.lovelace@example.com"] == "hook"  # argon2: Okta cannot take it
+    assert states["barbara.liskov@example.com"] == "hook"  # unsalted SHA-256
+    isaac = next(
+        u for u in fake_okta.users.values() if u["profile"]["login"] == "isaac.brock@example.com"
+    )
+    assert isaac["_hash"]["algorithm"] == "BCRYPT"
+    assert isaac["credentials"]["provider"]["type"] == "OKTA"
+    user = LegacyUser.objects.get(login_key="isaac.brock@example.com")
+    assert user.status == "purged" and user.password_hash == ""  # Okta holds it now
+    assert "Created with the imported hash: 3" in out
+
+
+@pytest.mark.django_db
+def test_push_links_users_already_on_the_hook_and_reports_conflicts(fake_okta):
+    load_demo()
+    client = OktaClient(fake_okta.url, fake_okta.token)
+    client.create_user(
+        {
+            "profile": {"login": "ada.lovelace@example.com"},
+            "credentials": {"password": {"hook": {"type": "default"}}},
+        }
+    )
+    client.create_user(
+        {
+            "profile": {"login": "Alan.Turing@example.com"},
+            "credentials": {"password": {"value": "own-password"}},
+        }
+    )
+
+    _, err, failure = run("okta_push_users")
+
+    states = dict(LegacyUser.objects.values_list("login_key", "okta_push_state"))
+    assert states["ada.lovelace@example.com"] == "linked"
+    assert states["alan.turing@example.com"] == "conflict"
+    assert "not on the password hook" in err
+    assert failure == ""
+
+
+@pytest.mark.django_db
+def test_push_is_resumable_and_retries_failures(fake_okta):
+    load_demo()
+    fake_okta.fail_next = [400]  # the first user fails once (a non-retryable error)
+
+    _, _, failure = run("okta_push_users")
+    assert failure == "1 users failed; run again to retry them."
+    second, _, failure = run("okta_push_users")
+
+    assert failure == ""
+    assert "Created with the password hook: 1" in second
+    assert len(fake_okta.users) == 8
+
+
+@pytest.mark.django_db
+def test_push_dry_run_calls_nobody(fake_okta):
+    load_demo()
+
+    out, _, _ = run("okta_push_users", strategy="auto", dry_run=True)
+
+    assert "Would push 8 users" in out
+    assert fake_okta.requests == []
+    assert set(LegacyUser.objects.values_list("okta_push_state", flat=True)) == {""}
+
+
+# --- the event hook endpoint ------------------------------------------------------------------
+
+
+def event(
+    login, okta_id="00u-unknown", result="SUCCESS", event_type="user.import.password", uid=None
+):
+    example = json.loads(
+        (
+            Path(__file__).parent / "okta_examples" / "event-hook-user-import-password.json"
+        ).read_text()
+    )
+    item = example["data"]["events"][0]
+    item.update(eventType=event_type, uuid=uid or f"uuid-{login}-{result}-{event_type}")
+    item["outcome"]["result"] = result
+    item["target"][0].update(id=okta_id, alternateId=login)
+    example["data"]["events"] = [item]
+    return example
+
+
+@pytest.mark.django_db
+def test_event_hook_verification_handshake(client, auth_headers):
+    response = client.get(
+        "/hooks/okta-events", headers={**auth_headers, "x-okta-verification-challenge": "abc123"}
+    )
+
+    assert response.json() == {"verification": "abc123"}
+    assert client.get("/hooks/okta-events", headers=auth_headers).status_code == 400
+    assert (
+        client.get(
+            "/hooks/okta-events", headers={"x-okta-verification-challenge": "abc"}
+        ).status_code
+        == 401
+    )
+
+
+@pytest.mark.django_db
+def test_import_success_confirms_and_purges_once(client, auth_headers, make_user):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
+    body = json.loads(
+        (
+            Path(__file__).parent / "okta_examples" / "event-hook-user-import-password.json"
+        ).read_text()
+    )
+
+    first = client.post(
+        "/hooks/okta-events", data=body, content_type="application/json", headers=auth_headers
+    )
+    again = client.post(
+        "/hooks/okta-events", data=body, content_type="application/json", headers=auth_headers
+    )
+
+    assert first.json() == {"received": 1, "applied": 1}
+    assert again.json() == {"received": 1, "applied": 0}  # the same uuid: nothing twice
+    user.refresh_from_db()
+    assert (user.status, user.password_hash, user.salt) == ("purged", "", "")
+    assert user.confirmed_at and user.purged_at
+    assert OktaEvent.objects.get().effect == "confirmed, legacy hash purged"
+
+
+@pytest.mark.django_db
+def test_failures_unknown_users_and_other_events_are_recorded_and_ignored(
+    client, auth_headers, make_user, settings
+):
+    settings.PURGE_HASH_ON_CONFIRM = False
+    user = make_user(login="ada@example.com", password="x")
+    bodies = [
+        event("ada@example.com", result="FAILURE"),
+        event("ghost@example.com"),
+        event("ada@example.com", event_type="user.session.start"),
+    ]
+
+    for body in bodies:
+        assert (
+            client.post(
+                "/hooks/okta-events",
+                data=body,
+                content_type="application/json",
+                headers=auth_headers,
+            ).status_code
+            == 200
+        )
+    effects = list(OktaEvent.objects.order_by("id").values_list("effect", flat=True))
+
+    assert effects == [
+        "recorded: Okta's import failure",
+        "ignored: no such legacy user",
+        "ignored: not a password import event",
+    ]
+    user.refresh_from_db()
+    assert user.status == "pending" and user.password_hash
+    client.post(
+        "/hooks/okta-events",
+        data=event("ada@example.com"),
+        content_type="application/json",
+        headers=auth_headers,
+    )
+    user.refresh_from_db()
+    assert (user.status, bool(user.password_hash)) == ("confirmed", True)  # purge is off
+
+
+@pytest.mark.django_db
+def test_event_hook_needs_authentication_and_a_list(client, auth_headers):
+    assert (
+        client.post("/hooks/okta-events", data={}, content_type="application/json").status_code
+        == 401
+    )
+    bad = client.post(
+        "/hooks/okta-events",
+        data={"data": {"events": "x"}},
+        content_type="application/json",
+        headers=auth_headers,
+    )
+    assert bad.status_code == 400
+
+
+# --- System Log, purge, weak passwords, end game ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sync_imports_from_the_system_log_with_a_cursor(fake_okta, make_user):
+    for i in range(5):
+        user = make_user(login=f"u{i}@example.com", password="x")
+        LegacyUser.objects.filter(pk=user.pk).update(status="verified", okta_id=f"00uid{i:014d}")
+        fake_okta.emit_import_event(
+            {"id": f"00uid{i:014d}", "profile": {"login": f"u{i}@example.com"}}, "SUCCESS"
+        )
+
+    out, _, failure = run("okta_sync_imports")
+    again, _, _ = run("okta_sync_imports")
+
+    assert failure == ""
+    assert "Read 5 events" in out and "confirmed, legacy hash purged: 5" in out
+    assert set(LegacyUser.objects.values_list("status", flat=True)) == {"purged"}
+    assert "Read 0 events since 20" in again  # the cursor moved past them
+
+
+@pytest.mark.django_db
+def test_purge_only_ever_touches_confirmed_users(make_user):
+    confirmed = make_user(login="c@example.com", password="x")
+    verified = make_user(login="v@example.com", password="x")
+    LegacyUser.objects.filter(pk=confirmed.pk).update(
+        status="confirmed", confirmed_at=timezone.now() - timezone.timedelta(days=3)
+    )
+    LegacyUser.objects.filter(pk=verified.pk).update(status="verified")
+
+    dry, _, _ = run("purge_legacy_hashes", confirmed_before="2100-01-01", dry_run=True)
+    out, _, _ = run("purge_legacy_hashes", confirmed_before="2100-01-01")
+
+    assert "Would purge the hashes of 1" in dry
+    assert "Purged the hashes of 1 confirmed users." in out
+    assert LegacyUser.objects.get(pk=confirmed.pk).password_hash == ""
+    assert LegacyUser.objects.get(pk=verified.pk).password_hash != ""
+    _, _, failure = run("purge_legacy_hashes", confirmed_before="not-a-date")
+    assert "is not a date" in failure
+
+
+@pytest.mark.django_db
+def test_expire_weak_passwords_in_okta(fake_okta, make_user):
+    client = OktaClient(fake_okta.url, fake_okta.token)
+    okta_user = client.create_user(
+        {
+            "profile": {"login": "weak@example.com"},
+            "credentials": {"password": {"hook": {"type": "default"}}},
+        }
+    )
+    weak = make_user(login="weak@example.com", password="x")
+    LegacyUser.objects.filter(pk=weak.pk).update(
+        status="confirmed", weak_password=True, okta_id=okta_user["id"]
+    )
+
+    out, _, _ = run("okta_expire_weak_passwords")
+    again, _, _ = run("okta_expire_weak_passwords")
+
+    assert "expired: 1" in out
+    assert "No confirmed user has a weak password left to expire." in again
+    assert fake_okta.users[okta_user["id"]]["status"] == "PASSWORD_EXPIRED"
+
+
+@pytest.mark.django_db
+def test_finish_migration_exports_expires_and_switches_the_hook_off(fake_okta, tmp_path):
+    load_demo()
+    run("okta_push_users")
+    client = OktaClient(fake_okta.url, fake_okta.token)
+    hook = client.post(
+        "/api/v1/inlineHooks",
+        {
+            "name": "x",
+            "type": "com.okta.user.credential.password.import",
+            "channel": {"config": {"uri": "https://x"}},
+        },
+    )
+    client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/activate")
+    LegacyUser.objects.filter(login_key="isaac.brock@example.com").update(status="confirmed")
+    export = tmp_path / "never.csv"
+
+    out, _, failure = run(
+        "okta_finish_migration",
+        cutoff="2100-01-01",
+        export=str(export),
+        expire_passwords=True,
+        deactivate_hook=True,
+    )
+
+    assert failure == ""
+    assert "7 users loaded before 2100-01-01 00:00 never signed in" in out
+    rows = list(csv.reader(export.open()))
+    assert rows[0][0] == "login" and len(rows) == 8
+    assert "isaac.brock@example.com" not in {r[0] for r in rows}
+    assert "Okta passwords expired: 7" in out
+    assert fake_okta.inline_hooks[hook["id"]]["status"] == "INACTIVE"
+
+
+# --- hooks registration, preview, and the whole journey (live server) -------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_register_hooks_is_idempotent_and_okta_verifies_the_event_hook(fake_okta, live_server):
+    out, _, failure = run("okta_register_hooks", public_url=live_server.url)
+    again, _, _ = run("okta_register_hooks", public_url=live_server.url)
+
+    assert failure == ""
+    assert "created the inline hook" in out and "activated the inline hook" in out
+    assert "Okta verified the event hook" in out
+    assert "already points at" in again and "created" not in again
+    (inline,) = fake_okta.inline_hooks.values()
+    (events,) = fake_okta.event_hooks.values()
+    assert inline["status"] == "ACTIVE"
+    assert inline["channel"]["config"]["uri"] == f"{live_server.url}/hooks/password-import"
+    assert inline["channel"]["config"]["authScheme"] == {
+        "type": "HEADER",
+        "key": "Authorization",
+        "value": settings.OKTA_HOOK_AUTH_VALUES[0],
+    }
+    assert events["verificationStatus"] == "VERIFIED"
+    assert events["events"] == {"type": "EVENT_TYPE", "items": ["user.import.password"]}
+    _, _, refused = run("okta_register_hooks", public_url="http://portal.example.com")
+    assert "must be https" in refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hook_preview_against_a_deployment_and_through_okta(fake_okta, live_server, monkeypatch):
+    load_demo()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Okta\n"))
+    direct, _, failure = run(
+        "hook_preview", url=live_server.url, login="isaac.brock@example.com", password_stdin=True
+    )
+    assert failure == ""
+    assert direct.startswith("VERIFIED in ")
+
+    run("okta_register_hooks", public_url=live_server.url)
+    (hook_id,) = fake_okta.inline_hooks
+    monkeypatch.setattr(sys, "stdin", io.StringIO("wrong\n"))
+    via_okta, _, failure = run(
+        "hook_preview", okta_hook_id=hook_id, login="isaac.brock@example.com", password_stdin=True
+    )
+    assert failure == ""
+    assert via_okta.startswith("UNVERIFIED in ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_whole_journey_push_sign_in_confirm_purge(fake_okta, live_server):
+    """The issue's done-when: push a mixed-format file with --strategy auto, sign users in
+    through the hook, Okta's events confirm them and their hashes are purged."""
+    load_demo()
+    run("okta_register_hooks", public_url=live_server.url)
+    _, _, failure = run("okta_push_users", strategy="auto")
+    assert failure == ""
+
+    passwords = {
+        "ada.lovelace@example.com": "analytical-engine",
+        "alan.turing@example.com": "enigma-bombe",
+        "margaret.hamilton@example.com": "apollo-11",
+        "ken.thompson@example.com": "unix-v1",
+        "barbara.liskov@example.com": "substitution",
+    }
+    assert not fake_okta.sign_in("ada.lovelace@example.com", "wrong password")
+    for login, password in passwords.items():
+        assert fake_okta.sign_in(login, password), login
+    assert fake_okta.sign_in("ada.lovelace@example.com", "analytical-engine")  # Okta's own now
+
+    statuses = dict(LegacyUser.objects.values_list("login_key", "status"))
+    assert set(statuses.values()) == {"purged"}
+    assert set(LegacyUser.objects.values_list("password_hash", flat=True)) == {""}
+    hashed = set(
+        LegacyUser.objects.filter(okta_push_state="imported_hash").values_list(
+            "login_key", flat=True
+        )
+    )
+    assert hashed == {
+        "isaac.brock@example.com",
+        "grace.hopper@example.com",
+        "linus.pauling@example.com",
+    }
+    assert OktaEvent.objects.filter(effect="confirmed, legacy hash purged").count() == 5
