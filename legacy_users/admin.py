@@ -3,12 +3,20 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from legacy_users.hashing import get_format
-from legacy_users.models import LegacyUser, LoadRun, MigrationStatus, VerificationAttempt
+from legacy_users.models import (
+    LegacyUser,
+    LoadRun,
+    MigrationStatus,
+    OktaEvent,
+    VerificationAttempt,
+)
 from legacy_users.services.migration import user_unlock
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
+TIMELINE_LENGTH = 50
 
 
 class LockedFilter(admin.SimpleListFilter):
@@ -41,7 +49,14 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "last_attempt_at",
         "verified_at",
     )
-    list_filter = ("status", LockedFilter, "weak_password", "hash_format", "source")
+    list_filter = (
+        "status",
+        "okta_push_state",
+        LockedFilter,
+        "weak_password",
+        "hash_format",
+        "source",
+    )
     actions = ("unlock_users",)
     search_fields = ("login_key", "email")
     show_full_result_count = False
@@ -58,6 +73,14 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "weak_password_reason",
         "last_attempt_at",
         "verified_at",
+        "confirmed_at",
+        "purged_at",
+        "okta_id",
+        "okta_push_state",
+        "okta_pushed_at",
+        "okta_push_error",
+        "okta_password_expired_at",
+        "timeline",
         "created_at",
         "updated_at",
     )
@@ -78,6 +101,21 @@ class LegacyUserAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "Okta",
+            {
+                "fields": (
+                    "okta_id",
+                    "okta_push_state",
+                    "okta_pushed_at",
+                    "okta_push_error",
+                    "confirmed_at",
+                    "purged_at",
+                    "okta_password_expired_at",
+                )
+            },
+        ),
+        ("Timeline", {"fields": ("timeline",)}),
         ("Profile", {"fields": ("profile",), "classes": ("collapse",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
@@ -98,6 +136,29 @@ class LegacyUserAdmin(admin.ModelAdmin):
             return "(none)"
         fmt = get_format(obj.hash_format)
         return fmt.summary(obj.password_hash) if fmt else f"({len(obj.password_hash)} chars)"
+
+    @admin.display(description="Hook calls and Okta events (latest first)")
+    def timeline(self, obj: LegacyUser) -> str:
+        calls = [
+            (a.created_at, "hook call", f"{a.outcome} ({a.reason})", a.ip_address or "")
+            for a in obj.verification_attempts.order_by("-id")[:TIMELINE_LENGTH]
+        ]
+        events = [
+            (e.published or e.received_at, f"Okta {e.event_type}", e.outcome, e.effect)
+            for e in obj.okta_events.order_by("-id")[:TIMELINE_LENGTH]
+        ]
+        rows = sorted(calls + events, key=lambda row: row[0], reverse=True)[:TIMELINE_LENGTH]
+        if not rows:
+            return "(nothing yet)"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f"{when:%Y-%m-%d %H:%M:%S}", what, outcome, detail)
+                for when, what, outcome, detail in rows
+            ),
+        )
+        return format_html("<table>{}</table>", body)
 
     @admin.display(description="Locked", boolean=True)
     def locked(self, obj: LegacyUser) -> bool:
@@ -180,6 +241,25 @@ class LoadRunAdmin(admin.ModelAdmin):
     list_filter = ("outcome",)
     search_fields = ("file_name", "sha256")
     readonly_fields = [field.name for field in LoadRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OktaEvent)
+class OktaEventAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "event_type", "outcome", "login", "via", "effect")
+    list_filter = ("event_type", "outcome", "via")
+    search_fields = ("login", "uuid", "okta_user_id")
+    list_select_related = ("user",)
+    show_full_result_count = False
+    readonly_fields = [field.name for field in OktaEvent._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -135,3 +135,32 @@ def test_user_turns_verified_in_the_admin_after_sign_in(admin_client, users, pos
 
     assert "pend@example.com" in html
     assert 'data-status="verified">2 (66.7%)' in html
+
+
+def test_user_page_shows_okta_fields_and_the_timeline(admin_client, users, post_hook):
+    from legacy_users.models import OktaEvent
+
+    user = LegacyUser.objects.get(login_key="pend@example.com")
+    LegacyUser.objects.filter(pk=user.pk).update(okta_id="00uTIMELINE", okta_push_state="hook")
+    post_hook(import_request("pend@example.com", "wrong"))
+    OktaEvent.objects.create(
+        uuid="u-1",
+        event_type="user.import.password",
+        outcome="SUCCESS",
+        user=user,
+        via="event_hook",
+        effect="confirmed",
+    )
+
+    html = admin_client.get(
+        reverse("admin:legacy_users_legacyuser_change", args=[user.pk])
+    ).content.decode()
+
+    assert "00uTIMELINE" in html
+    assert "Created with the password hook" in html
+    assert "UNVERIFIED (wrong_password)" in html
+    assert "Okta user.import.password" in html and "confirmed" in html
+    push_filter = changelist(admin_client, "?okta_push_state__exact=hook").content.decode()
+    assert "pend@example.com" in push_filter and "ver@example.com" not in push_filter
+    events = admin_client.get(reverse("admin:legacy_users_oktaevent_changelist")).content.decode()
+    assert "user.import.password" in events
