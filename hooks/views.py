@@ -1,7 +1,7 @@
 """Okta-facing endpoints: authenticate, parse, call one service, shape the answer."""
 
 from django.http import JsonResponse
-from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from hooks.decorators import okta_hook
 from hooks.payloads import EventHookDelivery, PasswordImportRequest, verification_challenge
@@ -11,6 +11,9 @@ from legacy_users.services.password_import import password_import_verify
 
 
 @okta_hook
+# Okta's body is JSON, not a form, but if a proxy ever re-encodes it as one, error reports
+# still hide it.
+@sensitive_post_parameters()
 @sensitive_variables("call")
 def password_import(request):
     """Okta's password import inline hook: VERIFIED or UNVERIFIED for a typed password."""
