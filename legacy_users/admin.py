@@ -19,6 +19,22 @@ SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 TIMELINE_LENGTH = 50
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: listed and read, never added, edited or deleted by hand."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LockedFilter(admin.SimpleListFilter):
     title = "locked"
     parameter_name = "locked"
@@ -197,7 +213,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerificationAttempt)
-class VerificationAttemptAdmin(admin.ModelAdmin):
+class VerificationAttemptAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "login",
@@ -213,20 +229,10 @@ class VerificationAttemptAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     show_full_result_count = False
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in VerificationAttempt._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoadRun)
-class LoadRunAdmin(admin.ModelAdmin):
+class LoadRunAdmin(ReadOnlyAdmin):
     list_display = (
         "started_at",
         "file_name",
@@ -240,32 +246,12 @@ class LoadRunAdmin(admin.ModelAdmin):
     )
     list_filter = ("outcome",)
     search_fields = ("file_name", "sha256")
-    readonly_fields = [field.name for field in LoadRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OktaEvent)
-class OktaEventAdmin(admin.ModelAdmin):
+class OktaEventAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "event_type", "outcome", "login", "via", "effect")
     list_filter = ("event_type", "outcome", "via")
     search_fields = ("login", "uuid", "okta_user_id")
     list_select_related = ("user",)
     show_full_result_count = False
-    readonly_fields = [field.name for field in OktaEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,12 @@
 import json
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from passlib import hash as passlib_hash
 
@@ -80,6 +82,16 @@ def make_user(db):
         return LegacyUser.objects.create(login=login, login_key=normalize_login(login), **fields)
 
     return make
+
+
+def run_command(*args, **options) -> tuple[str, str, str]:
+    """A management command's stdout, stderr and CommandError message ("" when it succeeds)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err, **options)
+    except CommandError as failure:
+        return out.getvalue(), err.getvalue(), str(failure)
+    return out.getvalue(), err.getvalue(), ""
 
 
 def verdict(response) -> str:

@@ -5,20 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from legacy_users.models import LegacyUser
+from tests.conftest import run_command as run
 
 DEMO = str(Path(settings.BASE_DIR) / "demo" / "legacy_users.csv")
-
-
-def run(*args, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err, **options)
-    except CommandError as failure:
-        return out.getvalue(), err.getvalue(), str(failure)
-    return out.getvalue(), err.getvalue(), ""
 
 
 @pytest.mark.django_db

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from legacy_users.models import LegacyUser, LoadRun
+from tests.conftest import run_command
 
 ROOT = Path(settings.BASE_DIR)
 BCRYPT = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"  # "U*U", Openwall
@@ -25,12 +26,7 @@ PHPASS = "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0"  # "test12345", openwall phpass
 
 
 def load(*args, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("load_legacy_users", *args, stdout=out, stderr=err, **options)
-    except CommandError as failure:
-        return out.getvalue(), err.getvalue(), str(failure)
-    return out.getvalue(), err.getvalue(), ""
+    return run_command("load_legacy_users", *args, **options)
 
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import LegacyUser, OktaEvent
 from okta import OktaClient, OktaError
+from tests.conftest import run_command as run
 from tests.fake_okta import FakeOkta
 
 DEMO = str(Path(settings.BASE_DIR) / "demo" / "legacy_users.csv")
@@ -31,15 +32,6 @@ def fake_okta(settings):
     settings.OKTA_API_CONCURRENCY = 3
     yield fake
     fake.close()
-
-
-def run(*args, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err, **options)
-    except CommandError as failure:
-        return out.getvalue(), err.getvalue(), str(failure)
-    return out.getvalue(), err.getvalue(), ""
 
 
 def load_demo():

@@ -8,8 +8,7 @@ import hashlib
 import hmac
 import re
 import warnings
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as ph
@@ -17,7 +16,7 @@ from passlib.utils.binary import h64
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import CRYPT64, crypt64_encode, equal, password_bytes
-from legacy_users.hashing.structured import Parsed, StructuredFormat
+from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
 
 _C64 = re.escape(CRYPT64)
 
@@ -142,36 +141,20 @@ class WordPressBcrypt(HashFormat):
         return bool(ph.bcrypt.verify(prehash, encoded[3:]))
 
 
-class LdapCrypt(HashFormat):
+class LdapCrypt(DelegatingFormat):
     """LDAP `{CRYPT}` in any letter case, over any crypt(3) format the registry knows."""
 
-    name = "ldap_crypt"
-    description = "LDAP {CRYPT} over crypt(3): bcrypt, SHA-256/512, MD5, yescrypt, DES..."
-
     def __init__(self, inner: Sequence[HashFormat]):
-        self.inner = list(inner)
+        super().__init__(
+            "ldap_crypt",
+            "{CRYPT}",
+            inner,
+            "LDAP {CRYPT} over crypt(3): bcrypt, SHA-256/512, MD5, yescrypt, DES...",
+            any_case=True,
+        )
 
-    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
-        if encoded[:7].upper() != "{CRYPT}":
-            raise MalformedHash("does not start with {CRYPT}")
-        rest = encoded[7:]
-        for fmt in self.inner:
-            if fmt.identify(rest):
-                return fmt, rest
-        # DES crypt has no marker; it is the only 13-character crypt(3) form.
-        for fmt in self.inner:
-            if fmt.name == "des_crypt" and len(rest) == 13:
-                return fmt, rest
-        raise MalformedHash("unknown crypt(3) method inside {CRYPT}")
-
-    def identify(self, encoded):
-        return encoded[:7].upper() == "{CRYPT}"
-
-    def parse(self, encoded, params: Mapping[str, Any]):
-        fmt, rest = self._unwrap(encoded)
-        fmt.parse(rest, params)
-
-    @sensitive_variables()
-    def verify(self, password, encoded, params):
-        fmt, rest = self._unwrap(encoded)
-        return fmt.verify(password, rest, params)
+    def choose(self, rest: str) -> HashFormat | None:
+        chosen = super().choose(rest)
+        if chosen is None and len(rest) == 13:  # DES crypt: the one crypt(3) form unmarked
+            chosen = next((fmt for fmt in self.inner if fmt.name == "des_crypt"), None)
+        return chosen

@@ -88,7 +88,16 @@ class WerkzeugHash(StructuredFormat):
         return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
 
 
-class AspNetIdentity(StructuredFormat):
+class _Pbkdf2(StructuredFormat):
+    """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
+
+    def derive(self, secret, parsed, params):
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
+class AspNetIdentity(_Pbkdf2):
     """ASP.NET Identity `PasswordHash` blobs: v2 (0x00, PBKDF2-SHA1 1000) and v3 (0x01)."""
 
     _PRF = {0: "sha1", 1: "sha256", 2: "sha512"}
@@ -113,7 +122,7 @@ class AspNetIdentity(StructuredFormat):
         if self.version == 0:
             if len(raw) != 49:
                 raise MalformedHash("a v2 hash is 49 bytes")
-            return Parsed(raw[17:], salt=raw[1:17], iterations=1000, extra={"prf": "sha1"})
+            return Parsed(raw[17:], salt=raw[1:17], iterations=1000, extra={"hash": "sha1"})
         if len(raw) < 13:
             raise MalformedHash("a v3 hash is too short")
         prf, iterations, salt_len = struct.unpack(">III", raw[1:13])
@@ -122,15 +131,10 @@ class AspNetIdentity(StructuredFormat):
         salt, subkey = raw[13 : 13 + salt_len], raw[13 + salt_len :]
         if len(salt) != salt_len or len(subkey) < 16:
             raise MalformedHash("a v3 hash is too short")
-        return Parsed(subkey, salt=salt, iterations=iterations, extra={"prf": self._PRF[prf]})
-
-    def derive(self, secret, parsed, params):
-        return hashlib.pbkdf2_hmac(
-            parsed.extra["prf"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
-        )
+        return Parsed(subkey, salt=salt, iterations=iterations, extra={"hash": self._PRF[prf]})
 
 
-class KeycloakPbkdf2(StructuredFormat):
+class KeycloakPbkdf2(_Pbkdf2):
     """Keycloak credentials: `value` (base64) with `salt` (base64), `iterations`, `algorithm`.
 
     Keycloak keeps these as separate JSON fields of its credential; the loader takes them in
@@ -154,13 +158,8 @@ class KeycloakPbkdf2(StructuredFormat):
             extra={"hash": self._ALGORITHMS[algorithm]},
         )
 
-    def derive(self, secret, parsed, params):
-        return hashlib.pbkdf2_hmac(
-            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
-        )
 
-
-class HashcatPbkdf2(StructuredFormat):
+class HashcatPbkdf2(_Pbkdf2):
     """The `sha256:iterations:base64 salt:base64 hash` layout (hashcat 10900, 12000, 12100)."""
 
     name = "hashcat_pbkdf2"
@@ -176,11 +175,6 @@ class HashcatPbkdf2(StructuredFormat):
             salt=b64decode(salt, "the salt"),
             iterations=as_int(iterations, "iterations"),
             extra={"hash": algorithm},
-        )
-
-    def derive(self, secret, parsed, params):
-        return hashlib.pbkdf2_hmac(
-            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
         )
 
 

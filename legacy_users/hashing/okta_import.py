@@ -90,7 +90,7 @@ def _aspnet_v3(encoded, params):
     from legacy_users.hashing.registry import get_format
 
     parsed = get_format("aspnet_identity_v3").decode(encoded, params)
-    return pbkdf2_credential(parsed.extra["prf"], parsed.salt, parsed.digest, parsed.iterations)
+    return pbkdf2_credential(parsed.extra["hash"], parsed.salt, parsed.digest, parsed.iterations)
 
 
 def _keycloak(encoded, params):

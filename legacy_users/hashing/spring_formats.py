@@ -8,46 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.views.decorators.debug import sensitive_variables
 from passlib.crypto.digest import lookup_hash
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import as_int, b64decode, equal, hexdecode, password_bytes
-from legacy_users.hashing.structured import Parsed, StructuredFormat
+from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
 
 
-class SpringDelegating(HashFormat):
+class SpringDelegating(DelegatingFormat):
     """`{id}` + an inner format: the id picks the encoder, the rest is its string."""
 
     def __init__(self, name: str, spring_id: str, inner: Sequence[HashFormat], description: str):
-        self.name, self.spring_id, self.description = name, spring_id, description
-        self.inner = list(inner)
-        self.prefix = "{" + spring_id + "}"
-        self.okta_algorithm = ""
-
-    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
-        if not encoded.startswith(self.prefix):
-            raise MalformedHash(f"does not start with {self.prefix}")
-        rest = encoded[len(self.prefix) :]
-        for fmt in self.inner:
-            if len(self.inner) == 1 or fmt.identify(rest):
-                return fmt, rest
-        raise MalformedHash(f"not a {self.prefix} value Spring writes")
-
-    def identify(self, encoded):
-        return encoded.startswith(self.prefix)
-
-    def parse(self, encoded, params: Mapping[str, Any]):
-        fmt, rest = self._unwrap(encoded)
-        fmt.parse(rest, params)
-
-    @sensitive_variables()
-    def verify(self, password, encoded, params):
-        fmt, rest = self._unwrap(encoded)
-        return fmt.verify(password, rest, params)
+        super().__init__(name, "{" + spring_id + "}", inner, description)
 
 
 class SpringStandard(StructuredFormat):

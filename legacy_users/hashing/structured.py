@@ -7,7 +7,7 @@ cheap and raises `MalformedHash`; deriving runs the algorithm; the comparison is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -69,3 +69,48 @@ def split_exact(encoded: str, separator: str, count: int) -> list[str]:
     if len(parts) != count:
         raise MalformedHash(f"expected {count} fields separated by {separator!r}")
     return parts
+
+
+class DelegatingFormat(HashFormat):
+    """A marker in front of a string another format verifies (LDAP `{CRYPT}`, Spring `{id}`)."""
+
+    def __init__(
+        self,
+        name: str,
+        prefix: str,
+        inner: Sequence[HashFormat],
+        description: str,
+        *,
+        any_case: bool = False,
+    ) -> None:
+        self.name, self.prefix, self.description = name, prefix, description
+        self.inner, self.any_case = list(inner), any_case
+        self.okta_algorithm = ""
+
+    def identify(self, encoded: str) -> bool:
+        head = encoded[: len(self.prefix)]
+        return (head.upper() == self.prefix.upper()) if self.any_case else head == self.prefix
+
+    def choose(self, rest: str) -> HashFormat | None:
+        """The inner format `rest` is written in (the only one, or the one it identifies as)."""
+        if len(self.inner) == 1:
+            return self.inner[0]
+        return next((fmt for fmt in self.inner if fmt.identify(rest)), None)
+
+    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
+        if not self.identify(encoded):
+            raise MalformedHash(f"does not start with {self.prefix}")
+        rest = encoded[len(self.prefix) :]
+        fmt = self.choose(rest)
+        if fmt is None:
+            raise MalformedHash(f"not a value {self.prefix} wraps")
+        return fmt, rest
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        fmt, rest = self._unwrap(encoded)
+        fmt.parse(rest, params)
+
+    @sensitive_variables()
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        fmt, rest = self._unwrap(encoded)
+        return fmt.verify(password, rest, params)

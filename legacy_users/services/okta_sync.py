@@ -214,13 +214,35 @@ def _uri_of(hook: dict) -> str:
     return ((hook.get("channel") or {}).get("config") or {}).get("uri", "")
 
 
+def _auth_scheme(hook: dict) -> dict:
+    return ((hook.get("channel") or {}).get("config") or {}).get("authScheme") or {}
+
+
+def _ensure_hook(client: OktaClient, collection: str, label: str, body: dict, found: list):
+    """Create the hook, or update the one found when it points elsewhere; (hook, action)."""
+    uri = _uri_of(body)
+    if not found:
+        hook = client.post(collection, body)
+        return hook, f"created the {label} {hook['id']} -> {uri}"
+    hook = found[0]
+    same = (
+        _uri_of(hook) == uri
+        and _auth_scheme(hook) == _auth_scheme(body)
+        and hook.get("events") == body.get("events")
+    )
+    if same:
+        return hook, f"the {label} {hook['id']} already points at {uri}"
+    hook = client.put(f"{collection}/{hook['id']}", body)
+    return hook, f"updated the {label} {hook['id']} -> {uri}"
+
+
 def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
     """Create or update, and activate, the password import inline hook and the
     `user.import.password` event hook, then have Okta verify the event hook. Idempotent:
     returns what it did, one line per step."""
     base = check_public_url(public_url)
-    actions = []
     inline_uri, events_uri = f"{base}/hooks/password-import", f"{base}/hooks/okta-events"
+    actions = []
 
     inline_body = {
         "name": INLINE_HOOK_NAME,
@@ -228,25 +250,13 @@ def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
         "version": "1.0.0",
         "channel": _channel(inline_uri),
     }
-    existing = [
+    found = [
         h
         for h in client.get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK}) or []
         if h.get("name") == INLINE_HOOK_NAME or _uri_of(h) == inline_uri
     ]
-    if existing:
-        hook = existing[0]
-        if (
-            _uri_of(hook) != inline_uri
-            or hook.get("channel", {}).get("config", {}).get("authScheme")
-            != inline_body["channel"]["config"]["authScheme"]
-        ):
-            hook = client.put(f"/api/v1/inlineHooks/{hook['id']}", inline_body)
-            actions.append(f"updated the inline hook {hook['id']} -> {inline_uri}")
-        else:
-            actions.append(f"the inline hook {hook['id']} already points at {inline_uri}")
-    else:
-        hook = client.post("/api/v1/inlineHooks", inline_body)
-        actions.append(f"created the inline hook {hook['id']} -> {inline_uri}")
+    hook, action = _ensure_hook(client, "/api/v1/inlineHooks", "inline hook", inline_body, found)
+    actions.append(action)
     if hook.get("status") != "ACTIVE":
         client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/activate")
         actions.append(f"activated the inline hook {hook['id']}")
@@ -256,24 +266,16 @@ def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
         "events": {"type": "EVENT_TYPE", "items": [IMPORT_EVENT]},
         "channel": _channel(events_uri),
     }
-    existing = [
+    found = [
         h
         for h in client.get("/api/v1/eventHooks") or []
         if h.get("name") == EVENT_HOOK_NAME or _uri_of(h) == events_uri
     ]
-    if existing:
-        event_hook = existing[0]
-        if _uri_of(event_hook) != events_uri or event_hook.get("events") != event_body["events"]:
-            event_hook = client.put(f"/api/v1/eventHooks/{event_hook['id']}", event_body)
-            actions.append(f"updated the event hook {event_hook['id']} -> {events_uri}")
-        else:
-            actions.append(f"the event hook {event_hook['id']} already points at {events_uri}")
-    else:
-        event_hook = client.post("/api/v1/eventHooks", event_body)
-        actions.append(f"created the event hook {event_hook['id']} -> {events_uri}")
-    if event_hook.get("verificationStatus") != "VERIFIED":
-        client.post(f"/api/v1/eventHooks/{event_hook['id']}/lifecycle/verify")
-        actions.append(f"Okta verified the event hook {event_hook['id']}")
+    hook, action = _ensure_hook(client, "/api/v1/eventHooks", "event hook", event_body, found)
+    actions.append(action)
+    if hook.get("verificationStatus") != "VERIFIED":
+        client.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify")
+        actions.append(f"Okta verified the event hook {hook['id']}")
     return actions
 
 
