@@ -104,6 +104,27 @@ class LegacyUser(models.Model):
     def __str__(self) -> str:
         return self.login
 
+    #: The fields a password check needs (load only these on hot paths).
+    CHECK_FIELDS = (
+        "id",
+        "login",
+        "email",
+        "first_name",
+        "last_name",
+        "password_hash",
+        "hash_format",
+        "salt",
+        "hash_params",
+    )
+
+    def hash_check_params(self) -> dict:
+        """The parameters the user's hash format is checked with: the stored ones, the salt
+        column, and the login (PostgreSQL md5 and SMF salt with the user name)."""
+        params = {"login": self.login, **(self.hash_params or {})}
+        if self.salt:
+            params.setdefault("salt", self.salt)
+        return params
+
 
 class AttemptOutcome(models.TextChoices):
     VERIFIED = "VERIFIED", "VERIFIED"

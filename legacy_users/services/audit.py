@@ -105,19 +105,16 @@ def audit_users(users: Iterable[LegacyUser] | None = None) -> HashAudit:
     audit = HashAudit(source="the legacy user table")
     if users is None:
         users = (
-            LegacyUser.objects.only("login", "password_hash", "hash_format", "salt", "hash_params")
+            LegacyUser.objects.only(*LegacyUser.CHECK_FIELDS)
             .order_by("pk")
             .iterator(chunk_size=5000)
         )
     for user in users:
-        params = dict(user.hash_params or {})
-        if user.salt:
-            params.setdefault("salt", user.salt)
         audit.add(
             line=0,
             login=user.login,
             encoded=user.password_hash,
             declared=user.hash_format,
-            params=params,
+            params=user.hash_check_params(),
         )
     return audit

@@ -71,10 +71,7 @@ def okta_user_body(user: LegacyUser, credential: dict | None) -> dict:
 def _credential(user: LegacyUser, strategy: str) -> dict | None:
     if strategy != "auto":
         return None
-    params = {"login": user.login, **(user.hash_params or {})}
-    if user.salt:
-        params.setdefault("salt", user.salt)
-    return okta_hash_credential(user.hash_format, user.password_hash, params)
+    return okta_hash_credential(user.hash_format, user.password_hash, user.hash_check_params())
 
 
 def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str, str, str]:
@@ -123,17 +120,6 @@ def okta_users_push(
     ).order_by("pk")
     if limit:
         users = users[:limit]
-    fields = (
-        "id",
-        "login",
-        "email",
-        "first_name",
-        "last_name",
-        "password_hash",
-        "hash_format",
-        "salt",
-        "hash_params",
-    )
     done = 0
     batch: list[LegacyUser] = []
 
@@ -169,7 +155,7 @@ def okta_users_push(
             on_progress(done)
 
     with ThreadPoolExecutor(max_workers=max(1, settings.OKTA_API_CONCURRENCY)) as pool:
-        for user in users.only(*fields).iterator(chunk_size=PUSH_BATCH):
+        for user in users.only(*LegacyUser.CHECK_FIELDS).iterator(chunk_size=PUSH_BATCH):
             batch.append(user)
             if len(batch) >= PUSH_BATCH:
                 flush(pool)

@@ -41,18 +41,7 @@ from legacy_users.services.throttling import throttle_reason, throttle_record_fa
 logger = logging.getLogger(__name__)
 
 _LOGIN_FIELD_MAX = VerificationAttempt._meta.get_field("login").max_length
-_USER_FIELDS = (
-    "id",
-    "login",
-    "email",
-    "first_name",
-    "last_name",
-    "password_hash",
-    "hash_format",
-    "salt",
-    "hash_params",
-    "locked_until",
-)
+_USER_FIELDS = (*LegacyUser.CHECK_FIELDS, "locked_until")
 
 
 class HookUnavailable(Exception):
@@ -159,11 +148,11 @@ def password_import_verify(
         check_password(password, _dummy_hash(), format_name="bcrypt")
         reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
-        params = {"login": user.login, **(user.hash_params or {})}
-        if user.salt:
-            params.setdefault("salt", user.salt)
         result = check_password(
-            password, user.password_hash, format_name=user.hash_format, params=params
+            password,
+            user.password_hash,
+            format_name=user.hash_format,
+            params=user.hash_check_params(),
         )
         reason, verified, hash_format = (
             AttemptReason(result.reason.value),
