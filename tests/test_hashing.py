@@ -873,6 +873,16 @@ def test_every_format_has_a_sourced_vector():
     assert all(v.source for v in VECTORS)
 
 
+def test_formats_name_their_parameters_whole():
+    # What `list_hash_formats` and the README print in the parameters column.
+    for fmt in all_formats():
+        assert isinstance(fmt.params, tuple), fmt.name
+        assert all(len(name) > 1 for name in fmt.params), (fmt.name, fmt.params)
+    by_name = {fmt.name: fmt for fmt in all_formats()}
+    assert by_name["joomla"].params == ("salt",)
+    assert by_name["smf"].params == ("username",)
+
+
 def test_undetectable_formats_are_never_guessed():
     # A bare 32-hex string could be MD5, NTLM, MD4...: only a declaration decides.
     assert identify_format("5f4dcc3b5aa765d61d8327deb882cf99") is None

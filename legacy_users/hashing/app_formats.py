@@ -44,14 +44,14 @@ class SaltedRecipe(StructuredFormat):
     """`hex digest` + `:salt` (or the `salt` parameter), by one of the RECIPES."""
 
     detectable = False
-    params = "salt"
+    params = ("salt",)
 
     def __init__(self, name: str, description: str, *, salt_from: str = "salt"):
         self.name, self.description, self.salt_from = name, description, salt_from
         self.algorithm, self.recipe = RECIPES[name]
         self.size = hashlib.new(self.algorithm).digest_size
         if salt_from != "salt":
-            self.params = salt_from
+            self.params = (salt_from,)
 
     def _salt(self, inline: str | None, params: Mapping[str, Any]) -> str:
         if inline is not None:
