@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
+
+from django.db.models import QuerySet
 
 from legacy_users.models import LegacyUser
 
@@ -39,18 +41,26 @@ def legacy_users_export(
     statuses = list(statuses)
     if statuses:
         users = users.filter(status__in=statuses)
-    rows = users.values_list(*fields).iterator(chunk_size=5000)
-    count = 0
     if file_format == "csv":
-        writer = csv.writer(out)
-        writer.writerow(fields)
-        for row in rows:
-            writer.writerow(
-                [json.dumps(v) if isinstance(v, dict) else "" if v is None else v for v in row]
-            )
-            count += 1
-    else:
-        for row in rows:
-            out.write(json.dumps(dict(zip(fields, row, strict=True)), default=str) + "\n")
-            count += 1
+        return users_write_csv(out=out, users=users, fields=fields)
+    count = 0
+    for row in users.values_list(*fields).iterator(chunk_size=5000):
+        out.write(json.dumps(dict(zip(fields, row, strict=True)), default=str) + "\n")
+        count += 1
+    return count
+
+
+def users_write_csv(*, out: TextIO, users: QuerySet[LegacyUser], fields: Sequence[str]) -> int:
+    """`fields` of `users` as CSV with a header row, streamed in chunks; return how many.
+
+    Empty for NULL, JSON for JSON fields.
+    """
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    count = 0
+    for row in users.values_list(*fields).iterator(chunk_size=5000):
+        writer.writerow(
+            [json.dumps(v) if isinstance(v, dict) else "" if v is None else v for v in row]
+        )
+        count += 1
     return count

@@ -79,6 +79,15 @@ def user_confirm(*, user_id: int, at: datetime) -> bool:
     )
 
 
+def user_confirm_import(*, user_id: int, at: datetime) -> tuple[bool, bool]:
+    """Okta holds the user's password now: confirm, and wipe the legacy hash at once when
+    PURGE_HASH_ON_CONFIRM. Returns (confirmed by this call, hash purged)."""
+    if not user_confirm(user_id=user_id, at=at):
+        return False, False
+    purged = settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=at, user_id=user_id)
+    return True, bool(purged)
+
+
 def users_purge_hashes(*, at: datetime, user_id: int | None = None, confirmed_before=None) -> int:
     """Wipe the legacy hash of confirmed users (one, or all confirmed before a time).
 

@@ -8,14 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser, OktaEvent
-from legacy_users.services.migration import user_confirm, users_purge_hashes
+from legacy_users.services.migration import user_confirm_import
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +70,7 @@ def _apply(record: OktaEvent, now: datetime) -> str:
     record.user = user
     if record.outcome != "SUCCESS":
         return f"recorded: Okta's import {record.outcome.lower() or 'outcome unknown'}"
-    if not user_confirm(user_id=user.pk, at=now):
+    confirmed, purged = user_confirm_import(user_id=user.pk, at=now)
+    if not confirmed:
         return "already confirmed"
-    if settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=now, user_id=user.pk):
-        return "confirmed, legacy hash purged"
-    return "confirmed"
+    return "confirmed, legacy hash purged" if purged else "confirmed"

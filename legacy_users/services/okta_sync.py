@@ -3,7 +3,6 @@ from the System Log, expire passwords, and finish the migration."""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,11 +22,11 @@ from legacy_users.models import (
     OktaPushState,
     SyncCursor,
 )
+from legacy_users.services.export import users_write_csv
 from legacy_users.services.migration import (
-    user_confirm,
+    user_confirm_import,
     user_record_password_expired,
     user_record_push,
-    users_purge_hashes,
 )
 from legacy_users.services.okta_events import IMPORT_EVENT, okta_event_apply
 from okta import PASSWORD_IMPORT_HOOK_TYPE as PASSWORD_IMPORT_HOOK
@@ -43,7 +42,7 @@ PUSH_BATCH = 200
 
 @dataclass(slots=True)
 class PushReport:
-    """What a push did, per resulting state; `examples` keeps a few errors to show."""
+    """What a push did, per resulting state; `errors` keeps the first few to show."""
 
     states: Counter = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -98,6 +97,14 @@ def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str,
     return state, created.get("id", ""), ""
 
 
+def users_to_push():
+    """The pending users a push has work for: not yet created in Okta, or failed before."""
+    return LegacyUser.objects.filter(
+        status=MigrationStatus.PENDING,
+        okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
+    )
+
+
 def okta_users_push(
     *,
     client: OktaClient | None,
@@ -114,10 +121,7 @@ def okta_users_push(
     it comes, and users already pushed are skipped.
     """
     report = PushReport(dry_run=dry_run)
-    users = LegacyUser.objects.filter(
-        status=MigrationStatus.PENDING,
-        okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
-    ).order_by("pk")
+    users = users_to_push().order_by("pk")
     if limit:
         users = users[:limit]
     done = 0
@@ -144,11 +148,8 @@ def okta_users_push(
             if dry_run:
                 continue
             user_record_push(user_id=user.pk, at=now, state=state, okta_id=okta_id, error=error)
-            confirmed = state == OktaPushState.IMPORTED_HASH and user_confirm(
-                user_id=user.pk, at=now
-            )
-            if confirmed and settings.PURGE_HASH_ON_CONFIRM:
-                users_purge_hashes(at=now, user_id=user.pk)
+            if state == OktaPushState.IMPORTED_HASH:
+                user_confirm_import(user_id=user.pk, at=now)
         done += len(batch)
         batch.clear()
         if on_progress:
@@ -345,6 +346,18 @@ def okta_weak_passwords_expire(*, client: OktaClient | None, dry_run: bool = Fal
     return _expire_all(client, users.iterator(), dry_run)
 
 
+#: What the reset campaign's CSV holds for each user who never signed in.
+RESET_CAMPAIGN_FIELDS = (
+    "login",
+    "email",
+    "first_name",
+    "last_name",
+    "okta_id",
+    "source",
+    "last_attempt_at",
+)
+
+
 @dataclass(slots=True)
 class FinishReport:
     never_signed_in: int = 0
@@ -367,24 +380,14 @@ def okta_migration_finish(
     the inline hook switched off."""
     report = FinishReport()
     users = LegacyUser.objects.filter(status=MigrationStatus.PENDING, created_at__lt=cutoff)
-    report.never_signed_in = users.count()
     report.by_push_state = Counter(
         dict(users.values_list("okta_push_state").annotate(n=Count("id")).order_by())
     )
+    report.never_signed_in = report.by_push_state.total()
     if export_to is not None:
-        writer = csv.writer(export_to)
-        writer.writerow(
-            ["login", "email", "first_name", "last_name", "okta_id", "source", "last_attempt_at"]
+        report.exported = users_write_csv(
+            out=export_to, users=users.order_by("login_key"), fields=RESET_CAMPAIGN_FIELDS
         )
-        for row in (
-            users.order_by("login_key")
-            .values_list(
-                "login", "email", "first_name", "last_name", "okta_id", "source", "last_attempt_at"
-            )
-            .iterator(chunk_size=5000)
-        ):
-            writer.writerow(["" if v is None else v for v in row])
-            report.exported += 1
     if expire_passwords:
         report.expired = _expire_all(
             client, users.exclude(okta_id="").only("id", "okta_id").iterator(), dry_run=False

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
-from legacy_users.hashing import CheckReason, check_password
+from legacy_users.hashing import check_password
 from legacy_users.logins import normalize_login
 from legacy_users.models import (
     AttemptOutcome,
@@ -201,7 +201,7 @@ def _answer(
         if user is not None and change == "judge":
             if verified:
                 user_mark_verified(user_id=user.pk, at=now, weak_reason=weakness)
-            elif reason == CheckReason.WRONG_PASSWORD:
+            elif reason == AttemptReason.WRONG_PASSWORD:
                 user_record_failure(user_id=user.pk, at=now)
             else:
                 user_record_attempt(user_id=user.pk, at=now)

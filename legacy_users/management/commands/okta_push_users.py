@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from legacy_users.management.common import okta_client_or_error
-from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
-from legacy_users.services.okta_sync import okta_users_push
+from legacy_users.models import OktaPushState
+from legacy_users.services.okta_sync import okta_users_push, users_to_push
 from okta import OktaError
 
 
@@ -22,10 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         client = None if options["dry_run"] else okta_client_or_error()
-        todo = LegacyUser.objects.filter(
-            status=MigrationStatus.PENDING,
-            okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
-        ).count()
+        todo = users_to_push().count()
         if options["limit"]:
             todo = min(todo, options["limit"])
         bar = tqdm(total=todo, unit="user", disable=not self.stderr.isatty(), file=self.stderr._out)
