@@ -7,7 +7,7 @@ lose an update, and which write the audit rows.
 
 from django.db import models
 
-from legacy_users.hashing import CheckReason
+from legacy_users.hashing import CheckReason, hash_check_params
 
 
 class MigrationStatus(models.TextChoices):
@@ -118,12 +118,8 @@ class LegacyUser(models.Model):
     )
 
     def hash_check_params(self) -> dict:
-        """The parameters the user's hash format is checked with: the stored ones, the salt
-        column, and the login (PostgreSQL md5 and SMF salt with the user name)."""
-        params = {"login": self.login, **(self.hash_params or {})}
-        if self.salt:
-            params.setdefault("salt", self.salt)
-        return params
+        """The parameters the user's hash format is checked with (`hash_check_params`)."""
+        return hash_check_params(self.login, self.salt, self.hash_params)
 
 
 class AttemptOutcome(models.TextChoices):

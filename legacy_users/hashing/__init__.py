@@ -1,6 +1,12 @@
 """The hash-format registry: which legacy hashes we can verify, and how."""
 
-from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
+from legacy_users.hashing.base import (
+    CheckReason,
+    CheckResult,
+    HashFormat,
+    MalformedHash,
+    hash_check_params,
+)
 from legacy_users.hashing.registry import (
     FormatRegistry,
     HashVerdict,
@@ -23,6 +29,7 @@ __all__ = [
     "check_password",
     "classify_hash",
     "get_format",
+    "hash_check_params",
     "identify_format",
     "registry",
 ]

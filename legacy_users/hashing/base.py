@@ -43,6 +43,15 @@ class CheckResult(NamedTuple):
     format_name: str = ""
 
 
+def hash_check_params(login: str, salt: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a user's hash is checked with: the hash parameters, the salt column where they
+    name no salt, and the login (PostgreSQL md5 and SMF salt with the user name)."""
+    merged = {"login": login, **(params or {})}
+    if salt:
+        merged.setdefault("salt", salt)
+    return merged
+
+
 class HashFormat:
     """One legacy hash format: detect it, parse it, verify a password against it.
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from legacy_users.hashing import classify_hash
+from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.loading.readers import SourceRow
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
@@ -156,10 +156,12 @@ class RowValidator:
             salt = _text(fields.get("salt"), "salt")
             params = row_hash_params(fields, self.defaults)
             declared = _text(fields.get("hash_format"), "hash_format") or self.defaults.hash_format
-            check_params = {"login": login, **params}
-            if salt:
-                check_params.setdefault("salt", salt)
-            verdict = classify_hash(password_hash, declared, check_params, hints=self.recent)
+            verdict = classify_hash(
+                password_hash,
+                declared,
+                hash_check_params(login, salt, params),
+                hints=self.recent,
+            )
             if verdict.problem:
                 raise RowProblem(verdict.problem)
             self._seen(verdict.format_name)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from legacy_users.hashing import classify_hash
+from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.loading.readers import detect_format, iter_rows, open_text
 from legacy_users.loading.validation import LoadDefaults, RowProblem, row_hash_params
 from legacy_users.models import LegacyUser
@@ -52,9 +52,9 @@ class HashAudit:
     def add(
         self, *, line: int, login: str, encoded: str, declared: str, params: Mapping[str, Any]
     ) -> None:
-        """Classify one stored hash and count it."""
+        """Classify one stored hash (`params` as `hash_check_params` makes them) and count it."""
         self.total += 1
-        verdict = classify_hash(encoded, declared, {"login": login, **params})
+        verdict = classify_hash(encoded, declared, params)
         if verdict.ok:
             self.per_format[verdict.format_name] += 1
             self.okta_algorithm[verdict.format_name] = verdict.okta_algorithm
@@ -95,7 +95,7 @@ def audit_file(
                 login=login,
                 encoded=str(row.fields.get("password_hash") or "").strip(),
                 declared=str(row.fields.get("hash_format") or "").strip() or hash_format,
-                params={"salt": salt, **params} if salt else params,
+                params=hash_check_params(login, salt, params),
             )
     return audit
 
