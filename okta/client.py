@@ -45,10 +45,19 @@ class OktaError(Exception):
         )
 
 
-def check_org_url(url: str) -> str:
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def https_or_local(url: str) -> bool:
+    """An https URL, or an http one on this machine (fakes, local testing)."""
     parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+    if not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS)
+
+
+def check_org_url(url: str) -> str:
+    if not https_or_local(url):
         raise ImproperlyConfigured(
             "OKTA_ORG_URL must be https://<your org>.okta.com (http only on 127.0.0.1/localhost)"
         )

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count
@@ -30,7 +29,7 @@ from legacy_users.services.migration import (
 )
 from legacy_users.services.okta_events import IMPORT_EVENT, okta_event_apply
 from okta import PASSWORD_IMPORT_HOOK_TYPE as PASSWORD_IMPORT_HOOK
-from okta import OktaClient, OktaError
+from okta import OktaClient, OktaError, https_or_local
 
 INLINE_HOOK_NAME = "Migration portal: password import"
 EVENT_HOOK_NAME = "Migration portal: password import confirmations"
@@ -170,9 +169,7 @@ def okta_users_push(
 
 def check_public_url(url: str) -> str:
     """The portal's public base URL: https, or http on this machine for local testing."""
-    parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost")
-    if not parts.hostname or (parts.scheme != "https" and not (parts.scheme == "http" and local)):
+    if not https_or_local(url):
         raise ValueError("--public-url must be https:// (http:// only for 127.0.0.1/localhost)")
     return url.rstrip("/")
 
