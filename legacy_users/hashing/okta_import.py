@@ -86,18 +86,28 @@ def _hashcat_pbkdf2(encoded, params):
     return pbkdf2_credential(digest, b64decode(salt), b64decode(value), int(rounds))
 
 
-def _aspnet_v3(encoded, params):
-    from legacy_users.hashing.registry import get_format
+def _decoded(format_name, to_credential):
+    """Convert what the registered format's own `decode` reads from the stored string (its
+    salt, digest, iterations), so the two never disagree on a layout."""
 
-    parsed = get_format("aspnet_identity_v3").decode(encoded, params)
+    def convert(encoded, params):
+        from legacy_users.hashing.registry import get_format  # the registry imports this
+
+        return to_credential(get_format(format_name).decode(encoded, params))
+
+    return convert
+
+
+def _structured_pbkdf2(parsed):
     return pbkdf2_credential(parsed.extra["hash"], parsed.salt, parsed.digest, parsed.iterations)
 
 
-def _keycloak(encoded, params):
-    from legacy_users.hashing.registry import get_format
+def _salted_hex(digest, order, *, lower_salt=False):
+    def to_credential(parsed):
+        salt = parsed.salt.lower() if lower_salt else parsed.salt
+        return salted_digest_credential(digest, salt, parsed.digest, order)
 
-    parsed = get_format("keycloak_pbkdf2").decode(encoded, params)
-    return pbkdf2_credential(parsed.extra["hash"], parsed.salt, parsed.digest, parsed.iterations)
+    return to_credential
 
 
 def _ldap_salted(digest):
@@ -133,25 +143,6 @@ def _raw(digest):
     return convert
 
 
-def _hex_with_salt(digest, order, *, salt_from="salt"):
-    def convert(encoded, params):
-        value, sep, inline = encoded.partition(":")
-        if salt_from == "username":
-            salt = inline if sep else str(params.get("username") or params.get("login") or "")
-            salt = salt.lower()
-        else:
-            salt = inline if sep else str(params.get("salt") or "")
-        return salted_digest_credential(digest, salt.encode(), hexdecode(value), order)
-
-    return convert
-
-
-def _magento2(encoded, params):
-    value, salt, version = encoded.split(":")
-    digest = "sha256" if version == "1" else "md5"
-    return salted_digest_credential(digest, salt.encode(), hexdecode(value), "PREFIX")
-
-
 def _prefixed(prefix, convert):
     def unwrap(encoded, params):
         return convert(encoded[len(prefix) :], params) if encoded.startswith(prefix) else None
@@ -179,8 +170,8 @@ CONVERTERS: dict[str, Callable[[str, Mapping[str, Any]], dict | None]] = {
     ),
     "django_pbkdf2_sha256": _django_pbkdf2,
     "hashcat_pbkdf2": _hashcat_pbkdf2,
-    "aspnet_identity_v3": _aspnet_v3,
-    "keycloak_pbkdf2": _keycloak,
+    "aspnet_identity_v3": _decoded("aspnet_identity_v3", _structured_pbkdf2),
+    "keycloak_pbkdf2": _decoded("keycloak_pbkdf2", _structured_pbkdf2),
     "ldap_salted_sha1": _ldap_salted("sha1"),
     "ldap_salted_sha256": _ldap_salted("sha256"),
     "ldap_salted_sha512": _ldap_salted("sha512"),
@@ -191,10 +182,16 @@ CONVERTERS: dict[str, Callable[[str, Mapping[str, Any]], dict | None]] = {
     "raw_sha1": _raw("sha1"),
     "raw_sha256": _raw("sha256"),
     "raw_sha512": _raw("sha512"),
-    "joomla": _hex_with_salt("md5", "POSTFIX"),
-    "magento1": _hex_with_salt("md5", "PREFIX"),
-    "smf": _hex_with_salt("sha1", "PREFIX", salt_from="username"),
-    "magento2": _magento2,
+    "joomla": _decoded("joomla", _salted_hex("md5", "POSTFIX")),
+    "magento1": _decoded("magento1", _salted_hex("md5", "PREFIX")),
+    # SMF hashes sha1(lower(username) + password): the salt Okta needs is the lowered name.
+    "smf": _decoded("smf", _salted_hex("sha1", "PREFIX", lower_salt=True)),
+    "magento2": _decoded(
+        "magento2",
+        lambda parsed: salted_digest_credential(
+            parsed.extra["algorithm"], parsed.salt, parsed.digest, "PREFIX"
+        ),
+    ),
 }
 
 
