@@ -10,6 +10,7 @@ means "use the hook".
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -111,7 +112,7 @@ def _salted_hex(digest, order, *, lower_salt=False):
 
 
 def _ldap_salted(digest):
-    size = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}[digest]
+    size = hashlib.new(digest).digest_size
 
     def convert(encoded, params):
         raw = b64decode(encoded.split("}", 1)[1])
@@ -129,7 +130,7 @@ def _django_salted(digest):
 
 
 def _raw(digest):
-    size = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}[digest]
+    size = hashlib.new(digest).digest_size
 
     def convert(encoded, params):
         salt = str(params.get("salt") or "")
