@@ -72,3 +72,15 @@ def test_loader_audit_only_writes_nothing(tmp_path):
     assert failure == ""
     assert "Every hash can be verified." in out
     assert LegacyUser.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_audit_takes_the_declared_format_of_a_file_named_otherwise(tmp_path):
+    # The loader's own rule: --format wins over (or stands in for) the file's name.
+    path = tmp_path / "export.txt"
+    path.write_text(Path(DEMO).read_text())
+
+    out, _, failure = run("audit_hashes", str(path), format="csv")
+
+    assert failure == ""
+    assert ": 8 users" in out

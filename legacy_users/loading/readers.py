@@ -129,13 +129,6 @@ def _is_gzip(stream: io.BufferedReader) -> bool:
     return stream.peek(2)[:2] == b"\x1f\x8b"
 
 
-@contextmanager
-def open_text(path: str) -> Iterator[TextIO]:
-    """Just the text stream of `path` (for callers that need no accounting)."""
-    with open_source(path, detect_format(path) if path != "-" else "csv") as source:
-        yield source.stream
-
-
 def iter_rows(
     stream: TextIO,
     file_format: str,

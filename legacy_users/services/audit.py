@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
-from legacy_users.loading.readers import detect_format, iter_rows, open_text
+from legacy_users.loading.readers import iter_rows, open_source
 from legacy_users.loading.validation import LoadDefaults, RowProblem, row_hash_params
 from legacy_users.models import LegacyUser
 
@@ -77,8 +77,8 @@ def audit_file(
     """Audit the hashes of an export file without loading it (raises SourceError)."""
     audit = HashAudit(source=path)
     defaults = LoadDefaults(hash_format=hash_format, hash_params=hash_params or {})
-    with open_text(path) as stream:
-        for row in iter_rows(stream, detect_format(path, file_format)):
+    with open_source(path, file_format) as src:
+        for row in iter_rows(src.stream, src.file_format):
             login = str(row.fields.get("login") or "").strip()
             try:
                 if row.error:
