@@ -19,6 +19,8 @@ from typing import Any
 import jwt
 from django.conf import settings
 
+from okta import https_or_local
+
 logger = logging.getLogger(__name__)
 
 LEEWAY_SECONDS = 60
@@ -32,7 +34,7 @@ class JwksError(Exception):
 
 
 def _get_json(url: str) -> dict[str, Any]:
-    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    if not https_or_local(url):
         raise JwksError("JWKS and discovery URLs must be https")
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:

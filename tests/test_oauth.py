@@ -235,3 +235,18 @@ def test_garbage_bearer_tokens_are_401(auth_server, make_user, post_hook, garbag
     make_user(password="Okta")
 
     assert call(post_hook, garbage).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://issuer.example.com/.well-known/openid-configuration",
+        "http://127.0.0.1.attacker.example/keys",
+        "http://localhost.attacker.example/keys",
+    ],
+)
+def test_keys_are_never_fetched_over_plain_http_from_another_machine(url):
+    from hooks.oauth import JwksError, _get_json
+
+    with pytest.raises(JwksError, match="must be https"):
+        _get_json(url)
