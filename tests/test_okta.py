@@ -548,6 +548,17 @@ def test_finish_migration_exports_expires_and_switches_the_hook_off(fake_okta, t
     assert fake_okta.inline_hooks[hook["id"]]["status"] == "INACTIVE"
 
 
+@pytest.mark.django_db
+def test_finish_migration_with_an_unwritable_export_says_so(tmp_path):
+    load_demo()
+    target = tmp_path / "no-such-folder" / "never.csv"
+
+    out, _, failure = run("okta_finish_migration", cutoff="2100-01-01", export=str(target))
+
+    assert failure.startswith(f"cannot write {str(target)!r}")
+    assert "never signed in" not in out
+
+
 # --- hooks registration, preview, and the whole journey (live server) -------------------------
 
 

@@ -1,7 +1,10 @@
 """Pieces the legacy-user commands share: hash options and the audit report."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TextIO
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
@@ -80,3 +83,14 @@ def okta_client_or_error():
         return okta_client()
     except ImproperlyConfigured as exc:
         raise CommandError(str(exc)) from None
+
+
+@contextmanager
+def output_file(path: str) -> Iterator[TextIO]:
+    """`path` opened to write text (CSV-ready), or a CommandError saying why it cannot be."""
+    try:
+        out = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CommandError(f"cannot write {path!r}: {exc.strerror}") from None
+    with out:
+        yield out

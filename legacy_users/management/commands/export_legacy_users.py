@@ -1,5 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+import contextlib
 
+from django.core.management.base import BaseCommand
+
+from legacy_users.management.common import output_file
 from legacy_users.models import MigrationStatus
 from legacy_users.services.export import legacy_users_export
 
@@ -29,18 +32,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = options["output"]
-        try:
-            out = self.stdout if path == "-" else open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            raise CommandError(f"cannot write {path!r}: {exc.strerror}") from None
-        try:
+        with contextlib.ExitStack() as stack:
+            out = self.stdout if path == "-" else stack.enter_context(output_file(path))
             count = legacy_users_export(
                 out=out,
                 statuses=options["status"],
                 file_format=options["format"],
                 include_hashes=options["include_hashes"],
             )
-        finally:
-            if out is not self.stdout:
-                out.close()
         self.stderr.write(f"Exported {count} users.")

@@ -2,7 +2,7 @@ import contextlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from legacy_users.management.common import okta_client_or_error, parse_when
+from legacy_users.management.common import okta_client_or_error, output_file, parse_when
 from legacy_users.models import OktaPushState
 from legacy_users.services.okta_sync import okta_migration_finish
 from okta import OktaError
@@ -26,11 +26,7 @@ class Command(BaseCommand):
         needs_okta = options["expire_passwords"] or options["deactivate_hook"]
         client = okta_client_or_error() if needs_okta else None
         with contextlib.ExitStack() as stack:
-            out = (
-                stack.enter_context(open(options["export"], "w", newline="", encoding="utf-8"))
-                if options["export"]
-                else None
-            )
+            out = stack.enter_context(output_file(options["export"])) if options["export"] else None
             if client is not None:
                 stack.callback(client.close)
             try:
