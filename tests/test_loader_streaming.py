@@ -149,6 +149,17 @@ def test_errors_file_lists_every_bad_row_with_its_content(tmp_path):
     assert len(lines) == 3
 
 
+def test_an_unwritable_errors_file_is_a_clear_error_and_loads_nothing(tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(f"login,password_hash\nada@example.com,{BCRYPT}\n")
+    errors = tmp_path / "no-such-folder" / "errors.csv"
+
+    _, _, failure = run_command("load_legacy_users", str(path), errors_file=str(errors))
+
+    assert failure.startswith(f"cannot write the errors file {str(errors)!r}")
+    assert LegacyUser.objects.count() == 0
+
+
 def test_every_run_is_recorded_with_the_file_fingerprint(tmp_path, admin_client):
     path = tmp_path / "users.csv"
     path.write_text(f"login,password_hash\nada@example.com,{BCRYPT}\n")

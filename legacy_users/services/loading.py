@@ -77,7 +77,12 @@ class ErrorsFile:
 
     def __enter__(self) -> ErrorsFile:
         if self.path:
-            self._file = open(self.path, "w", newline="", encoding="utf-8")
+            try:
+                self._file = open(self.path, "w", newline="", encoding="utf-8")
+            except OSError as exc:
+                raise SourceError(
+                    f"cannot write the errors file {self.path!r}: {exc.strerror}"
+                ) from None
             self._writer = csv.writer(self._file)
             self._writer.writerow(["position", "login", "reason", "row"])
         return self
@@ -114,7 +119,8 @@ def legacy_users_load(
 ) -> LoadReport:
     """Validate every row of `path` and upsert the users, atomically.
 
-    Raises `SourceError` when the file as a whole cannot be read. Row problems do not raise:
+    Raises `SourceError` when the file as a whole cannot be read (or `errors_file` cannot be
+    written). Row problems do not raise:
     they are counted and reported (position, login, reason). Up to `max_errors` bad rows are
     left out and the rest is loaded; one more and nothing is written.
     """
