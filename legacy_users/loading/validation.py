@@ -190,8 +190,3 @@ class RowValidator:
             recent.remove(name)
         recent.insert(0, name)
         del recent[RECENT_FORMATS:]
-
-
-def validate_row(row: SourceRow, defaults: LoadDefaults) -> UserRecord | RowError:
-    """Check one row against the loader's rules and the hash-format registry."""
-    return RowValidator(defaults)(row)
