@@ -1,4 +1,11 @@
-"""Who is calling the hook: Okta, proven by the secret it was configured with, or nobody."""
+"""Who is calling a hook: Okta, proven by the secret it was configured with, or nobody.
+
+Each hook has its own credentials. The password import hook takes its header secret or an
+OAuth bearer token; the event hook takes only its own header secret, so whoever holds the
+password hook's secret cannot forge Okta's confirmations (which purge legacy hashes).
+"""
+
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -7,30 +14,51 @@ from django.utils.crypto import constant_time_compare
 from hooks.oauth import validate_bearer
 
 
+def _matches(supplied: str, accepted: Sequence[str]) -> bool:
+    """Whether `supplied` is one of `accepted`; every value is compared, in constant time."""
+    matched = False
+    for value in accepted:
+        matched |= constant_time_compare(supplied, value)
+    return matched
+
+
 class HeaderSecretAuthentication:
     """Okta's HTTP-header scheme: a configured header carries a shared secret verbatim.
 
     Several accepted values may be configured so the secret can be rotated without
-    downtime. Every configured value is compared, in constant time, whatever matches.
+    downtime. `refused` names secrets that must never open this door (another hook's).
     """
 
     name = "header"
 
+    def __init__(
+        self,
+        header: Callable[[], str],
+        accepted: Callable[[], Sequence[str]],
+        refused: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
+        self._header, self._accepted, self._refused = header, accepted, refused
+
+    def configured(self) -> bool:
+        return bool(self._accepted())
+
     def authenticate(self, request: HttpRequest) -> str | None:
         """The scheme's name when the request carries an accepted secret, else None."""
-        supplied = request.headers.get(settings.OKTA_HOOK_AUTH_HEADER)
+        supplied = request.headers.get(self._header())
         if supplied is None:
             return None
-        matched = False
-        for accepted in settings.OKTA_HOOK_AUTH_VALUES:
-            matched |= constant_time_compare(supplied, accepted)
-        return self.name if matched else None
+        if _matches(supplied, self._refused()):
+            return None
+        return self.name if _matches(supplied, self._accepted()) else None
 
 
 class BearerTokenAuthentication:
     """OAuth 2.0: `Authorization: Bearer <JWT>` from the configured authorization server."""
 
     name = "oauth"
+
+    def configured(self) -> bool:
+        return bool(settings.OKTA_HOOK_OAUTH_ISSUER)
 
     def authenticate(self, request: HttpRequest) -> str | None:
         if not settings.OKTA_HOOK_OAUTH_ISSUER:
@@ -41,13 +69,45 @@ class BearerTokenAuthentication:
         return self.name if validate_bearer(token.strip()) is not None else None
 
 
-AUTHENTICATORS = (HeaderSecretAuthentication(), BearerTokenAuthentication())
+class Authenticators:
+    """The schemes one hook accepts: the first that accepts the request names the caller."""
+
+    def __init__(self, *schemes, absent_when_unconfigured: bool = False) -> None:
+        self.schemes = schemes
+        #: With no credentials configured the hook answers 404 rather than 401.
+        self.absent_when_unconfigured = absent_when_unconfigured
+
+    def configured(self) -> bool:
+        return any(scheme.configured() for scheme in self.schemes)
+
+    def __call__(self, request: HttpRequest) -> str | None:
+        for scheme in self.schemes:
+            name = scheme.authenticate(request)
+            if name:
+                return name
+        return None
 
 
-def authenticate_okta(request: HttpRequest) -> str | None:
-    """The first scheme that accepts the request, or None: the call is not Okta's."""
-    for authenticator in AUTHENTICATORS:
-        scheme = authenticator.authenticate(request)
-        if scheme:
-            return scheme
-    return None
+def _password_hook_values() -> list[str]:
+    return settings.OKTA_HOOK_AUTH_VALUES
+
+
+def _event_hook_values() -> list[str]:
+    return settings.OKTA_EVENT_HOOK_AUTH_VALUES
+
+
+#: The password import inline hook: its header secret (never the event hook's) or OAuth.
+password_hook_auth = Authenticators(
+    HeaderSecretAuthentication(
+        lambda: settings.OKTA_HOOK_AUTH_HEADER, _password_hook_values, _event_hook_values
+    ),
+    BearerTokenAuthentication(),
+)
+
+#: The event hook: its own header secret only (never the password hook's).
+event_hook_auth = Authenticators(
+    HeaderSecretAuthentication(
+        lambda: settings.OKTA_EVENT_HOOK_AUTH_HEADER, _event_hook_values, _password_hook_values
+    ),
+    absent_when_unconfigured=True,
+)

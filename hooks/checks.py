@@ -1,7 +1,22 @@
 """System checks for hook configuration an operator can get wrong."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+MIN_SECRET_LENGTH = 16
+
+
+def _short(values: list[str], name: str, check_id: str) -> list[Warning]:
+    weak = [value for value in values if len(value) < MIN_SECRET_LENGTH]
+    if not weak:
+        return []
+    return [
+        Warning(
+            f"{len(weak)} value(s) in {name} are shorter than {MIN_SECRET_LENGTH} characters.",
+            hint="Use a long random secret, e.g. secrets.token_urlsafe(32).",
+            id=check_id,
+        )
+    ]
 
 
 @register(Tags.security)
@@ -11,18 +26,42 @@ def check_hook_authentication(app_configs, **kwargs):
         problems.append(
             Warning(
                 "Neither OKTA_HOOK_AUTH_VALUES nor OKTA_HOOK_OAUTH_ISSUER is set: every call to "
-                "the Okta hooks will be refused with 401.",
+                "the password import hook will be refused with 401.",
                 hint="Set it to the secret configured on Okta's inline hook.",
                 id="hooks.W001",
             )
         )
-    weak = [value for value in settings.OKTA_HOOK_AUTH_VALUES if len(value) < 16]
-    if weak:
+    problems += _short(settings.OKTA_HOOK_AUTH_VALUES, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
+    problems += _short(
+        settings.OKTA_EVENT_HOOK_AUTH_VALUES, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004"
+    )
+    if settings.OKTA_ORG_URL and not settings.OKTA_EVENT_HOOK_AUTH_VALUES:
         problems.append(
             Warning(
-                f"{len(weak)} value(s) in OKTA_HOOK_AUTH_VALUES are shorter than 16 characters.",
-                hint="Use a long random secret, e.g. secrets.token_urlsafe(32).",
-                id="hooks.W002",
+                "OKTA_ORG_URL is set but OKTA_EVENT_HOOK_AUTH_VALUES is not: /hooks/okta-events "
+                "answers 404, so Okta's confirmations arrive only through okta_sync_imports.",
+                hint="Set OKTA_EVENT_HOOK_AUTH_VALUES to a secret of its own (not the password "
+                "hook's), then run okta_register_hooks.",
+                id="hooks.W003",
+            )
+        )
+    shared = set(settings.OKTA_HOOK_AUTH_VALUES) & set(settings.OKTA_EVENT_HOOK_AUTH_VALUES)
+    if shared:
+        problems.append(
+            Error(
+                "OKTA_EVENT_HOOK_AUTH_VALUES shares a value with OKTA_HOOK_AUTH_VALUES: that "
+                "value is refused on both hooks.",
+                hint="Give the event hook a secret of its own.",
+                id="hooks.E001",
+            )
+        )
+    if not settings.DEBUG and not settings.REDIS_URL:
+        problems.append(
+            Warning(
+                "REDIS_URL is not set: throttling and lockout counters live in each process's "
+                "memory, so N processes allow N times the failures.",
+                hint="Set REDIS_URL to a Redis every serving process shares.",
+                id="hooks.W005",
             )
         )
     return problems

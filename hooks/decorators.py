@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.views.decorators.csrf import csrf_exempt
 
-from hooks.auth import authenticate_okta
-from hooks.errors import HookError, error_response
+from hooks.auth import Authenticators, password_hook_auth
+from hooks.errors import HookError, ServiceUnavailable, error_response
 from legacy_users.services.password_import import HookUnavailable
 
 logger = logging.getLogger(__name__)
@@ -33,26 +33,34 @@ def unavailable(message: str):
     return response
 
 
-def okta_hook(view=None, *, methods=("POST",)):
-    """Accept only authenticated calls with `methods`; refuse at once when overloaded; turn
-    `HookError` into its JSON 4xx and an unfinishable call (time budget, database) into 503.
+def okta_hook(view=None, *, methods=("POST",), auth: Authenticators = password_hook_auth):
+    """Accept only calls with `methods` that `auth` authenticates; refuse at once when
+    overloaded; turn `HookError` into its JSON 4xx and an unfinishable call (time budget,
+    cache, JWKS, database) into a logged 503.
 
     Authentication happens before the body is read and before any database work, so an
-    unauthenticated caller learns nothing and costs next to nothing.
+    unauthenticated caller learns nothing and costs next to nothing. A hook whose
+    credentials are optional and not configured does not exist (404).
     """
     if view is None:
-        return lambda function: okta_hook(function, methods=methods)
+        return lambda function: okta_hook(function, methods=methods, auth=auth)
 
     @csrf_exempt
     @wraps(view)
     def guarded(request, *args, **kwargs):
+        if not auth.configured() and auth.absent_when_unconfigured:
+            return error_response(404, "not_configured", "This hook is not configured here.")
         if request.method not in methods:
             response = error_response(
                 405, "method_not_allowed", f"This hook is called with {' or '.join(methods)}."
             )
             response["Allow"] = ", ".join(methods)
             return response
-        if authenticate_okta(request) is None:
+        try:
+            caller = auth(request)
+        except ServiceUnavailable as exc:
+            return unavailable(str(exc))
+        if caller is None:
             return error_response(
                 401, "unauthorized", "Missing or wrong hook authentication header."
             )
@@ -66,8 +74,12 @@ def okta_hook(view=None, *, methods=("POST",)):
             return view(request, *args, **kwargs)
         except HookError as error:
             return error.response()
-        except HookUnavailable:
-            return unavailable("The call could not be answered within its time budget.")
+        except HookUnavailable as exc:
+            logger.warning("hook call answered 503: %s", exc)
+            return unavailable("The call cannot be answered now; retry.")
+        except ServiceUnavailable as exc:
+            logger.error("hook call failed: %s", exc)
+            return unavailable("A service the answer depends on is unavailable; retry.")
         except DatabaseError as exc:
             logger.error("hook call failed on the database: %s", type(exc).__name__)
             return unavailable("The database is unavailable; retry.")

@@ -22,3 +22,8 @@ class HookError(Exception):
 def error_response(status: int, code: str, message: str) -> JsonResponse:
     """`{"error": {"code": ..., "message": ...}}` with the given status."""
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+class ServiceUnavailable(Exception):
+    """Something the answer depends on (cache, JWKS, time budget) failed: a fast 503, which
+    Okta retries once. The message is for the log and never carries request data."""

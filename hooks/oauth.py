@@ -19,6 +19,7 @@ from typing import Any
 import jwt
 from django.conf import settings
 
+from hooks.errors import ServiceUnavailable
 from okta import https_or_local
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,10 @@ class JwksCache:
             if time.monotonic() - self._fetched_at < REFETCH_SECONDS:
                 return None
             self._fetched_at = time.monotonic()
-            keys = jwt.PyJWKSet.from_dict(_get_json(self._url())).keys
+            try:
+                keys = jwt.PyJWKSet.from_dict(_get_json(self._url())).keys
+            except (jwt.PyJWTError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise JwksError(f"the JWKS does not parse ({type(exc).__name__})") from None
             self._keys = {k.key_id: k for k in keys if k.key_id and k.key_type == "RSA"}
             return self._keys.get(kid)
 
@@ -92,7 +96,11 @@ jwks = JwksCache()
 
 
 def validate_bearer(token: str) -> dict[str, Any] | None:
-    """The token's claims when it is a valid hook token, else None (and a logged reason)."""
+    """The token's claims when it is a valid hook token, else None (and a logged reason).
+
+    Raises `ServiceUnavailable` when the issuer's keys cannot be had: the token may be
+    good, so the call is answered 503 (Okta retries) rather than 401.
+    """
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -105,8 +113,8 @@ def validate_bearer(token: str) -> dict[str, Any] | None:
     try:
         key = jwks.key(kid)
     except JwksError as exc:
-        logger.warning("hook OAuth: %s", exc)
-        return None
+        logger.error("hook OAuth: %s", exc)
+        raise ServiceUnavailable("the issuer's signing keys are unavailable") from None
     if key is None:
         return _refuse("key id not in the issuer's JWKS")
     try:

@@ -105,11 +105,13 @@ class PasswordImportRequest:
         password = _text(
             _member(body, f"{credential}.password"), f"{credential}.password", required=True
         )
-        event_id = body.get("eventId")
-        request_id = _member(body, "data.context.request.id")
+        event_id = _text(body.get("eventId"), "eventId", required=False)
+        request_id = _text(
+            _member(body, "data.context.request.id"), "data.context.request.id", required=False
+        )
         return cls(
-            event_id=event_id.replace("\x00", "") if isinstance(event_id, str) else "",
-            request_id=request_id.replace("\x00", "") if isinstance(request_id, str) else "",
+            event_id=event_id.replace("\x00", ""),
+            request_id=request_id.replace("\x00", ""),
             username=username,
             password=password,
             ip_address=_ip_address(_member(body, "data.context.request.ipAddress")),
@@ -134,9 +136,10 @@ def verification_challenge(request: HttpRequest) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EventHookDelivery:
-    """A batch of events Okta's event hook delivers (`data.events`)."""
+    """A batch of events Okta's event hook delivers (`data.events`), each still raw: the
+    domain reads them one by one, so one malformed event does not sink the batch."""
 
-    events: list[dict]
+    events: list
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> EventHookDelivery:
@@ -144,4 +147,4 @@ class EventHookDelivery:
         events = _member(body, "data.events")
         if not isinstance(events, list):
             raise HookError(400, "invalid_body", "data.events must be a list of events.")
-        return cls([event for event in events if isinstance(event, dict)])
+        return cls(events)

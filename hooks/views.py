@@ -3,10 +3,11 @@
 from django.http import JsonResponse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from hooks.auth import event_hook_auth
 from hooks.decorators import okta_hook
 from hooks.payloads import EventHookDelivery, PasswordImportRequest, verification_challenge
 from hooks.responses import password_import_response
-from legacy_users.services.okta_events import okta_event_apply
+from legacy_users.services.okta_events import okta_events_receive
 from legacy_users.services.password_import import password_import_verify
 
 
@@ -28,11 +29,12 @@ def password_import(request):
     return password_import_response(verified=decision.verified)
 
 
-@okta_hook(methods=("GET", "POST"))
+@okta_hook(methods=("GET", "POST"), auth=event_hook_auth)
 def okta_events(request):
     """Okta's event hook: the one-time verification GET, then batches of events."""
     if request.method == "GET":
         return JsonResponse({"verification": verification_challenge(request)})
-    events = EventHookDelivery.from_request(request).events
-    applied = sum(okta_event_apply(event=event, via="event_hook") is not None for event in events)
-    return JsonResponse({"received": len(events), "applied": applied})
+    report = okta_events_receive(events=EventHookDelivery.from_request(request).events)
+    return JsonResponse(
+        {"received": report.received, "applied": report.applied, "rejected": report.rejected}
+    )

@@ -141,7 +141,11 @@ class AttemptReason(models.TextChoices):
     LOCKED = "locked", "User locked"
     THROTTLED_LOGIN = "throttled_login", "Too many failures for this login"
     THROTTLED_IP = "throttled_ip", "Too many failures from this IP"
+    PASSWORD_TOO_LONG = "password_too_long", "Password over the length limit"
+    OVER_COST = CheckReason.OVER_COST.value, "Hash cost over the ceiling"
+    LOCKED_SOURCE = "locked_source", "Locked for this source"
     RETRY = "retry", "Okta's retry of an answered call"
+    UNAVAILABLE = "unavailable", "A service the answer needs failed"
     DEADLINE = "deadline_exceeded", "Over the time budget"
 
 
@@ -215,6 +219,19 @@ class LoadRun(models.Model):
         return f"{self.file_name} ({self.outcome}, {self.started_at:%Y-%m-%d %H:%M})"
 
 
+class OktaRecord(models.TextChoices):
+    """Whether Okta's own System Log vouches for an event the event hook delivered.
+
+    An event read from the System Log is Okta's record itself. An event hook delivery is
+    only as trusted as its secret, so before it purges anything it is looked up there.
+    """
+
+    NOT_NEEDED = "", "Not needed"
+    AWAITING = "awaiting", "Awaiting Okta's record"
+    FOUND = "found", "Found in Okta's System Log"
+    MISSING = "missing", "Not in Okta's System Log"
+
+
 class OktaEvent(models.Model):
     """One Okta event received (event hook) or read (System Log), kept once by its uuid."""
 
@@ -229,12 +246,22 @@ class OktaEvent(models.Model):
     )
     via = models.CharField(max_length=20, help_text="event_hook or system_log")
     effect = models.CharField(max_length=100, blank=True, help_text="What it changed, if anything.")
+    okta_record = models.CharField(
+        max_length=10, choices=OktaRecord.choices, blank=True, default=OktaRecord.NOT_NEEDED
+    )
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = "Okta event"
-        indexes = [models.Index(fields=["published"], name="oktaevent_published_idx")]
+        indexes = [
+            models.Index(fields=["published"], name="oktaevent_published_idx"),
+            models.Index(
+                fields=["received_at"],
+                name="oktaevent_awaiting_idx",
+                condition=models.Q(okta_record="awaiting"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.outcome} {self.login}"

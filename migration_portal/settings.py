@@ -98,7 +98,12 @@ if DB_STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"].endswith("postgres
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must fail the call fast (503), not hang it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -172,6 +177,13 @@ if OKTA_HOOK_OAUTH_ISSUER:
             raise ImproperlyConfigured(
                 f"{_name} is not set; it is required with OKTA_HOOK_OAUTH_ISSUER."
             )
+# The event hook (Okta's `user.import.password` confirmations) has a secret of its own, so
+# whoever holds the password hook's secret cannot forge confirmations. Unset: the event
+# endpoint answers 404 and confirmations come from the System Log (`okta_sync_imports`).
+OKTA_EVENT_HOOK_AUTH_HEADER = env.str("OKTA_EVENT_HOOK_AUTH_HEADER", default="Authorization")
+OKTA_EVENT_HOOK_AUTH_VALUES = [
+    value for value in env.list("OKTA_EVENT_HOOK_AUTH_VALUES", default=[]) if value.strip()
+]
 if not DEBUG and not OKTA_HOOK_AUTH_VALUES and not OKTA_HOOK_OAUTH_ISSUER:
     raise ImproperlyConfigured(
         "OKTA_HOOK_AUTH_VALUES is not set (nor OKTA_HOOK_OAUTH_ISSUER). Without one of them "
@@ -179,14 +191,24 @@ if not DEBUG and not OKTA_HOOK_AUTH_VALUES and not OKTA_HOOK_OAUTH_ISSUER:
     )
 # Hook request bodies above this size are refused with 413 before they are parsed.
 OKTA_HOOK_MAX_BODY_BYTES = env.int("OKTA_HOOK_MAX_BODY_BYTES", default=64 * 1024)
+# A typed password longer than this (in UTF-8 bytes) is answered UNVERIFIED without hashing
+# and counts as a failure: no real sign-in sends one, and hashing one costs in proportion.
+OKTA_HOOK_MAX_PASSWORD_BYTES = env.int("OKTA_HOOK_MAX_PASSWORD_BYTES", default=1024)
 # Okta waits 3 s: a call that cannot answer within this budget answers 503 (Okta retries once)
 # and never marks a user verified late.
 OKTA_HOOK_DEADLINE_MS = env.int("OKTA_HOOK_DEADLINE_MS", default=2500)
 # Hook calls one process works on at once; more are refused at once with 503, not queued.
 OKTA_HOOK_MAX_CONCURRENT = env.int("OKTA_HOOK_MAX_CONCURRENT", default=16)
-# Consecutive wrong passwords that lock a user, and for how long.
+# Wrong passwords from one source (an IPv4 address or an IPv6 /64) that lock that source out
+# of that login, and for how long. The whole account is locked (in the database, shown in
+# the admin) only when failures for it come from at least OKTA_HOOK_LOCKOUT_SOURCES sources.
 OKTA_HOOK_LOCKOUT_THRESHOLD = env.int("OKTA_HOOK_LOCKOUT_THRESHOLD", default=10)
 OKTA_HOOK_LOCKOUT_MINUTES = env.int("OKTA_HOOK_LOCKOUT_MINUTES", default=15)
+OKTA_HOOK_LOCKOUT_SOURCES = env.int("OKTA_HOOK_LOCKOUT_SOURCES", default=3)
+# Failed calls per minute across all logins before a password spray is assumed; past it each
+# wrong answer waits OKTA_HOOK_SPRAY_DELAY_MS (within the deadline), right answers do not.
+OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE", default=600)
+OKTA_HOOK_SPRAY_DELAY_MS = env.int("OKTA_HOOK_SPRAY_DELAY_MS", default=1000)
 # Failed calls allowed per minute for one login (known or not) and for one end-user IP.
 OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE", default=20)
 OKTA_HOOK_IP_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_IP_FAILURES_PER_MINUTE", default=100)

@@ -157,13 +157,25 @@ class OktaClient:
         return _json(self.request("PUT", path, json=body))
 
     def paginate(self, path: str, params=None) -> Iterator[dict]:
-        """Every item of a collection, following `Link: rel="next"` to the end."""
+        """Every item of a collection, following `Link: rel="next"` to the end.
+
+        A next link to another origin is refused (OktaError): the API token goes with every
+        request, and only the org itself may receive it.
+        """
         url: str | None = path
         while url:
             response = self.request("GET", url, params=params)
             params = None  # the next link carries its own query
             yield from _json(response) or []
             url = response.links.get("next", {}).get("url")
+            if url and not self._same_origin(url):
+                raise OktaError(0, message="refused a next link to another origin")
+
+    def _same_origin(self, url: str) -> bool:
+        link, base = urlsplit(url), urlsplit(self.base_url)
+        if not link.scheme and not link.netloc:
+            return True  # a relative link stays on the org
+        return (link.scheme, link.netloc.lower()) == (base.scheme, base.netloc.lower())
 
     # --- the calls this project makes ---
 

@@ -41,6 +41,12 @@ def auth_headers():
     return {settings.OKTA_HOOK_AUTH_HEADER: settings.OKTA_HOOK_AUTH_VALUES[0]}
 
 
+@pytest.fixture
+def event_headers():
+    """The header Okta's event hook sends, with its own secret (never the inline hook's)."""
+    return {settings.OKTA_EVENT_HOOK_AUTH_HEADER: settings.OKTA_EVENT_HOOK_AUTH_VALUES[0]}
+
+
 def import_request(username: str, password, **overrides) -> dict:
     """Okta's example password import request, for another username and password.
 

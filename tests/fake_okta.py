@@ -43,6 +43,7 @@ class FakeOkta:
         self.log: list[dict] = []
         self.requests: list[tuple[str, str]] = []
         self.fail_next: list[int] = []  # statuses to answer instead of the next calls
+        self.next_link: str | None = None  # a System Log next link to send instead (tests)
         self._windows: dict[str, tuple[float, int]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -307,10 +308,13 @@ class FakeOkta:
         after = int(query.get("after", ["0"])[0])
         limit = int(query.get("limit", ["100"])[0])
         wanted = re.search(r'eventType eq "([^"]+)"', query.get("filter", [""])[0])
+        one = re.search(r'uuid eq "([^"]+)"', query.get("filter", [""])[0])
         events = [
             e
             for e in self.log
-            if (not wanted or e["eventType"] == wanted.group(1)) and e["published"] > since
+            if (not wanted or e["eventType"] == wanted.group(1))
+            and (not one or e["uuid"] == one.group(1))
+            and e["published"] > since
         ]
         page = events[after : after + limit]
         headers = {}
@@ -321,6 +325,8 @@ class FakeOkta:
             if wanted:
                 query_next += f"&filter=eventType%20eq%20%22{wanted.group(1)}%22"
             headers["Link"] = f'<{self.url}/api/v1/logs?{query_next}>; rel="next"'
+        if self.next_link:
+            headers["Link"] = f'<{self.next_link}>; rel="next"'
         return 200, page, headers
 
     # --- playing Okta -----------------------------------------------------------------------

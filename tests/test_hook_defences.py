@@ -1,6 +1,7 @@
 """The hook under attack and under load: throttling, lockout, retries, deadline, overload."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,9 @@ from legacy_users.models import LegacyUser, VerificationAttempt
 from tests.conftest import import_request, verdict
 
 pytestmark = pytest.mark.django_db
+
+#: A Drupal 7 hash at 2^14 rounds of password "hashcat" (hashcat's example for mode 7900).
+DRUPAL7 = "$S$C20340258nzjDWpoQthrdNTR02f0pmev0K/5/Nx80WSkOQcPEQRh"
 
 
 @pytest.fixture
@@ -33,7 +37,12 @@ def count_hash_checks(monkeypatch):
 # --- lockout ------------------------------------------------------------------------------
 
 
-def test_user_is_locked_after_consecutive_failures_and_answered_without_hashing(
+def from_ip(body: dict, ip: str) -> dict:
+    body["data"]["context"]["request"]["ipAddress"] = ip
+    return body
+
+
+def test_failures_from_one_source_lock_that_source_only(
     make_user, post_hook, settings, count_hash_checks
 ):
     settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 3
@@ -41,17 +50,120 @@ def test_user_is_locked_after_consecutive_failures_and_answered_without_hashing(
     user = make_user(password="Okta")
 
     for attempt in range(3):
-        assert verdict(post_hook(import_request(user.login, f"wrong-{attempt}"))) == "UNVERIFIED"
+        wrong = from_ip(import_request(user.login, f"wrong-{attempt}"), "203.0.113.9")
+        assert verdict(post_hook(wrong)) == "UNVERIFIED"
+    checks_before = len(count_hash_checks)
+    attacker_right = post_hook(from_ip(import_request(user.login, "Okta"), "203.0.113.9"))
+
+    assert verdict(attacker_right) == "UNVERIFIED"  # that source is locked out of the login
+    assert len(count_hash_checks) == checks_before  # without hashing
+    assert VerificationAttempt.objects.order_by("-id").first().reason == "locked_source"
+    user.refresh_from_db()
+    assert user.failed_attempts == 3 and user.locked_until is None  # the account is not locked
+
+    owner = post_hook(from_ip(import_request(user.login, "Okta"), "198.51.100.7"))
+
+    assert verdict(owner) == "VERIFIED"  # the user, from elsewhere, gets in
+
+
+def test_failures_from_many_sources_lock_the_account_without_hashing(
+    make_user, post_hook, settings, count_hash_checks
+):
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 3
+    settings.OKTA_HOOK_LOCKOUT_SOURCES = 3
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 100
+    user = make_user(password="Okta")
+
+    for attempt, ip in enumerate(["203.0.113.1", "203.0.113.2", "203.0.113.3"]):
+        assert verdict(post_hook(from_ip(import_request(user.login, f"w{attempt}"), ip))) == (
+            "UNVERIFIED"
+        )
     user.refresh_from_db()
     assert user.failed_attempts == 3
     assert user.locked_until > timezone.now() + timedelta(minutes=14)
     checks_before = len(count_hash_checks)
 
-    locked = post_hook(import_request(user.login, "Okta"))  # even the right password
+    locked = post_hook(from_ip(import_request(user.login, "Okta"), "198.51.100.7"))
 
-    assert verdict(locked) == "UNVERIFIED"
-    assert len(count_hash_checks) == checks_before  # no hashing for a locked user
+    assert verdict(locked) == "UNVERIFIED"  # even the right password, from a new source
+    assert len(count_hash_checks) == checks_before
     assert VerificationAttempt.objects.order_by("-id").first().reason == "locked"
+
+
+def test_ipv6_addresses_in_one_64_count_as_one_source(make_user, post_hook, settings):
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 3
+    settings.OKTA_HOOK_LOCKOUT_SOURCES = 2
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 100
+    settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE = 4
+    user = make_user(password="Okta")
+    rotating = [f"2001:db8:1:2:{i:x}::{i + 1:x}" for i in range(6)]
+
+    reasons = []
+    for i, ip in enumerate(rotating):
+        post_hook(from_ip(import_request(user.login if i < 3 else f"x{i}@example.com", "w"), ip))
+        reasons.append(VerificationAttempt.objects.order_by("-id").first().reason)
+
+    assert reasons[:3] == ["wrong_password"] * 3
+    assert reasons[3] == "locked_source" or reasons[3] == "unknown_user"
+    assert reasons[-1] == "throttled_ip"  # the /64 is one source for the per-IP throttle too
+    user.refresh_from_db()
+    assert user.locked_until is None  # one /64 cannot lock the account
+    other_network = from_ip(import_request(user.login, "Okta"), "2001:db8:1:3::1")
+    assert verdict(post_hook(other_network)) == "VERIFIED"
+
+
+def test_a_spray_slows_wrong_answers_not_right_ones(make_user, post_hook, settings):
+    settings.OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE = 3
+    settings.OKTA_HOOK_SPRAY_DELAY_MS = 400
+    make_user(login="owner@example.com", password="Okta")
+    timings = []
+
+    for i in range(6):
+        started = time.monotonic()
+        body = from_ip(import_request(f"sprayed{i}@example.com", "Summer2024!"), f"203.0.113.{i}")
+        assert verdict(post_hook(body)) == "UNVERIFIED"
+        timings.append(time.monotonic() - started)
+    started = time.monotonic()
+    right = verdict(post_hook(import_request("owner@example.com", "Okta")))
+    right_took = time.monotonic() - started
+
+    assert max(timings[:3]) < 0.3  # within the budget: answered at once
+    assert min(timings[4:]) >= 0.4  # past it: each wrong answer is held back
+    assert right == "VERIFIED" and right_took < 0.3
+
+
+def test_a_spray_delay_never_pushes_an_answer_past_the_deadline(make_user, post_hook, settings):
+    settings.OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE = 0
+    settings.OKTA_HOOK_SPRAY_DELAY_MS = 5000
+    settings.OKTA_HOOK_DEADLINE_MS = 600
+
+    started = time.monotonic()
+    answer = post_hook(import_request("ghost@example.com", "wrong"))
+    took = time.monotonic() - started
+
+    assert verdict(answer) == "UNVERIFIED"
+    assert 0.4 < took < 0.6
+
+
+def test_a_password_over_the_length_limit_is_refused_without_hashing_and_counts(
+    make_user, post_hook, settings, count_hash_checks
+):
+    user = make_user(hash_format="drupal7", password_hash=DRUPAL7)
+    huge = "p" * 60_000
+
+    started = time.monotonic()
+    answer = post_hook(import_request(user.login, huge))
+    took = time.monotonic() - started
+
+    assert verdict(answer) == "UNVERIFIED"
+    assert took < 0.05
+    assert count_hash_checks == []
+    assert VerificationAttempt.objects.get().reason == "password_too_long"
+    user.refresh_from_db()
+    assert user.failed_attempts == 1
+    at_limit = "p" * settings.OKTA_HOOK_MAX_PASSWORD_BYTES
+    post_hook(import_request(user.login, at_limit))
+    assert count_hash_checks == ["drupal7"]  # at the limit it is still checked
 
 
 def test_lock_expires(make_user, post_hook):
@@ -116,6 +228,29 @@ def test_failures_from_one_ip_are_throttled_across_logins(db, post_hook, setting
 
     assert answers == ["UNVERIFIED", "UNVERIFIED", "UNVERIFIED", "UNVERIFIED", "VERIFIED"]
     assert VerificationAttempt.objects.filter(reason="throttled_ip").count() == 2
+
+
+def test_a_cache_failure_is_a_fast_logged_503_with_an_audit_row(
+    make_user, post_hook, settings, caplog
+):
+    make_user(password="Okta")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+    started = time.monotonic()
+    response = post_hook(import_request("isaac.brock@example.com", "Okta"))
+
+    assert response.status_code == 503 and response["Retry-After"] == "1"
+    assert time.monotonic() - started < 1.5
+    attempt = VerificationAttempt.objects.get()
+    assert (attempt.outcome, attempt.reason) == ("ERROR", "unavailable")
+    assert "the counters' cache failed (ConnectionError)" in caplog.text
+    assert LegacyUser.objects.get().status == "pending"
 
 
 def test_throttling_counts_are_shared_through_redis(db, post_hook, settings):

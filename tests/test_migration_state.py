@@ -104,7 +104,8 @@ def _hammer(calls):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_calls_for_one_user_lose_no_update(make_user):
+def test_simultaneous_calls_for_one_user_lose_no_update(make_user, settings):
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 100  # no source lock: every failure is checked
     user = make_user(password="Okta")
     calls = [(user.login, "wrong")] * 12 + [(user.login, "Okta")] * 4
 
@@ -120,7 +121,8 @@ def test_simultaneous_calls_for_one_user_lose_no_update(make_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_wrong_passwords_are_all_counted(make_user):
+def test_simultaneous_wrong_passwords_are_all_counted(make_user, settings):
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 100  # no source lock: every failure is checked
     user = make_user(password="Okta")
 
     answers = _hammer([(user.login, f"wrong-{i}") for i in range(16)])

@@ -35,6 +35,7 @@ class AuthorizationServer:
 
     def __init__(self):
         self.keys = []
+        self.jwks_body = None  # a whole JWKS document to serve instead (tests)
         self.jwks_fetches = 0
         server = self
 
@@ -44,7 +45,7 @@ class AuthorizationServer:
                     body = {"issuer": server.issuer, "jwks_uri": server.issuer + "/v1/keys"}
                 elif self.path == "/oauth2/default/v1/keys":
                     server.jwks_fetches += 1
-                    body = {"keys": server.keys}
+                    body = server.jwks_body or {"keys": server.keys}
                 else:
                     self.send_error(404)
                     return
@@ -250,3 +251,23 @@ def test_keys_are_never_fetched_over_plain_http_from_another_machine(url):
 
     with pytest.raises(JwksError, match="must be https"):
         _get_json(url)
+
+
+@pytest.mark.parametrize("broken", ["unreachable", "not a key set", "keys not a list"])
+def test_a_jwks_that_cannot_be_had_is_a_fast_503_not_a_500_or_401(
+    auth_server, make_user, post_hook, broken, caplog
+):
+    make_user(password="Okta")
+    good = token(auth_server)
+    if broken == "unreachable":
+        auth_server.close()
+    else:
+        auth_server.jwks_body = {"keys": "x"} if broken == "keys not a list" else ["x"]
+
+    started = time.monotonic()
+    response = call(post_hook, good)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert time.monotonic() - started < 2.5
+    assert "hook OAuth:" in caplog.text

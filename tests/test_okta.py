@@ -18,6 +18,7 @@ from django.utils import timezone
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import LegacyUser, OktaEvent
 from okta import OktaClient, OktaError
+from tests.conftest import okta_example
 from tests.conftest import run_command as run
 from tests.fake_okta import FakeOkta
 
@@ -354,14 +355,20 @@ def event(
     return example
 
 
+def post_events(client, body, headers):
+    return client.post(
+        "/hooks/okta-events", data=body, content_type="application/json", headers=headers
+    )
+
+
 @pytest.mark.django_db
-def test_event_hook_verification_handshake(client, auth_headers):
+def test_event_hook_verification_handshake(client, event_headers):
     response = client.get(
-        "/hooks/okta-events", headers={**auth_headers, "x-okta-verification-challenge": "abc123"}
+        "/hooks/okta-events", headers={**event_headers, "x-okta-verification-challenge": "abc123"}
     )
 
     assert response.json() == {"verification": "abc123"}
-    assert client.get("/hooks/okta-events", headers=auth_headers).status_code == 400
+    assert client.get("/hooks/okta-events", headers=event_headers).status_code == 400
     assert (
         client.get(
             "/hooks/okta-events", headers={"x-okta-verification-challenge": "abc"}
@@ -371,36 +378,207 @@ def test_event_hook_verification_handshake(client, auth_headers):
 
 
 @pytest.mark.django_db
-def test_import_success_confirms_and_purges_once(client, auth_headers, make_user):
+def test_each_hook_refuses_the_other_hooks_secret(client, auth_headers, event_headers, make_user):
     user = make_user(login="isaac.brock@example.com", password="Okta")
     LegacyUser.objects.filter(pk=user.pk).update(status="verified")
-    body = json.loads(
-        (
-            Path(__file__).parent / "okta_examples" / "event-hook-user-import-password.json"
-        ).read_text()
+    body = okta_example("event-hook-user-import-password.json")
+    password_secret_as_event_header = {
+        settings.OKTA_EVENT_HOOK_AUTH_HEADER: settings.OKTA_HOOK_AUTH_VALUES[0]
+    }
+
+    with_password_secret = post_events(client, body, auth_headers)
+    in_the_event_header = post_events(client, body, password_secret_as_event_header)
+    event_secret_on_the_password_hook = client.post(
+        "/hooks/password-import",
+        data=okta_example("password-import-request.json"),
+        content_type="application/json",
+        headers={settings.OKTA_HOOK_AUTH_HEADER: settings.OKTA_EVENT_HOOK_AUTH_VALUES[0]},
     )
 
-    first = client.post(
-        "/hooks/okta-events", data=body, content_type="application/json", headers=auth_headers
-    )
-    again = client.post(
-        "/hooks/okta-events", data=body, content_type="application/json", headers=auth_headers
-    )
-
-    assert first.json() == {"received": 1, "applied": 1}
-    assert again.json() == {"received": 1, "applied": 0}  # the same uuid: nothing twice
+    assert with_password_secret.status_code == 401
+    assert in_the_event_header.status_code == 401
+    assert event_secret_on_the_password_hook.status_code == 401
+    assert OktaEvent.objects.count() == 0
     user.refresh_from_db()
-    assert (user.status, user.password_hash, user.salt) == ("purged", "", "")
-    assert user.confirmed_at and user.purged_at
-    assert OktaEvent.objects.get().effect == "confirmed, legacy hash purged"
+    assert (user.status, bool(user.password_hash)) == ("verified", True)
+
+
+@pytest.mark.django_db
+def test_a_secret_configured_on_both_hooks_opens_neither(client, settings, make_user):
+    shared = "the-same-secret-on-both-hooks"
+    settings.OKTA_HOOK_AUTH_VALUES = [shared]
+    settings.OKTA_EVENT_HOOK_AUTH_VALUES = [shared]
+    settings.OKTA_EVENT_HOOK_AUTH_HEADER = settings.OKTA_HOOK_AUTH_HEADER
+    make_user(login="isaac.brock@example.com", password="Okta")
+    headers = {settings.OKTA_HOOK_AUTH_HEADER: shared}
+
+    events = post_events(client, okta_example("event-hook-user-import-password.json"), headers)
+    hook = client.post(
+        "/hooks/password-import",
+        data=okta_example("password-import-request.json"),
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert (events.status_code, hook.status_code) == (401, 401)
+
+
+@pytest.mark.django_db
+def test_without_an_event_secret_the_endpoint_does_not_exist(client, settings, auth_headers):
+    settings.OKTA_EVENT_HOOK_AUTH_VALUES = []
+
+    response = post_events(client, okta_example("event-hook-user-import-password.json"), {})
+    with_password_secret = post_events(
+        client, okta_example("event-hook-user-import-password.json"), auth_headers
+    )
+
+    assert response.status_code == 404
+    assert with_password_secret.status_code == 404
+    assert OktaEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["pending", "purged"])
+def test_an_event_for_a_user_never_verified_or_purged_changes_nothing(
+    client, event_headers, make_user, status
+):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status=status)
+
+    response = post_events(
+        client, okta_example("event-hook-user-import-password.json"), event_headers
+    )
+
+    assert response.json() == {"received": 1, "applied": 1, "rejected": 0}
+    user.refresh_from_db()
+    assert (user.status, bool(user.password_hash)) == (status, True)
+    assert (
+        OktaEvent.objects.get().effect
+        == {
+            "pending": "ignored: pending user (never answered VERIFIED)",
+            "purged": "ignored: hash already purged",
+        }[status]
+    )
+
+
+@pytest.mark.django_db
+def test_without_okta_api_an_event_confirms_but_never_purges(client, event_headers, make_user):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
+    body = okta_example("event-hook-user-import-password.json")
+
+    first = post_events(client, body, event_headers)
+    again = post_events(client, body, event_headers)
+
+    assert first.json() == {"received": 1, "applied": 1, "rejected": 0}
+    assert again.json() == {"received": 1, "applied": 0, "rejected": 0}  # same uuid: once
+    user.refresh_from_db()
+    assert (user.status, bool(user.password_hash)) == ("confirmed", True)
+    assert OktaEvent.objects.get().effect == "confirmed (unchecked: never purges)"
+    out, _, _ = run("purge_legacy_hashes", confirmed_before="2100-01-01")
+    assert "Purged the hashes of 1 confirmed users." in out  # the operator's decision
+
+
+@pytest.mark.django_db
+def test_a_forged_event_awaits_okta_and_is_refused_when_okta_has_no_record(
+    client, event_headers, make_user, fake_okta
+):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
+
+    response = post_events(
+        client, okta_example("event-hook-user-import-password.json"), event_headers
+    )
+    out, _, failure = run("okta_sync_imports")
+
+    assert response.status_code == 200 and failure == ""
+    assert "still awaiting Okta's record: 1" in out
+    user.refresh_from_db()
+    assert (user.status, bool(user.password_hash)) == ("verified", True)
+    record = OktaEvent.objects.get()
+    assert (record.effect, record.okta_record) == ("awaiting Okta's record", "awaiting")
+
+    OktaEvent.objects.update(received_at=timezone.now() - timezone.timedelta(minutes=20))
+    out, _, _ = run("okta_sync_imports")
+
+    assert "refused: not in Okta's System Log: 1" in out
+    record.refresh_from_db()
+    assert (record.effect, record.okta_record) == ("refused: not in Okta's System Log", "missing")
+    user.refresh_from_db()
+    assert (user.status, bool(user.password_hash)) == ("verified", True)
+
+
+@pytest.mark.django_db
+def test_an_event_okta_has_on_record_confirms_and_purges_at_the_next_sync(
+    client, event_headers, make_user, fake_okta
+):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified", okta_id="00uREAL")
+    real = fake_okta.emit_import_event(
+        {"id": "00uREAL", "profile": {"login": "isaac.brock@example.com"}}, "SUCCESS"
+    )
+    delivered = okta_example("event-hook-user-import-password.json")
+    delivered["data"]["events"][0].update(uuid=real["uuid"])
+    delivered["data"]["events"][0]["target"][0]["id"] = "00uREAL"
+
+    post_events(client, delivered, event_headers)
+    user.refresh_from_db()
+    assert user.status == "verified"  # nothing purged on the delivery's word
+    out, _, _ = run("okta_sync_imports", since="2000-01-01T00:00:00.000Z")
+
+    assert "confirmed, legacy hash purged: 1" in out
+    user.refresh_from_db()
+    assert (user.status, user.password_hash) == ("purged", "")
+    record = OktaEvent.objects.get()
+    assert (record.okta_record, record.effect) == ("found", "confirmed, legacy hash purged")
+
+
+@pytest.mark.django_db
+def test_one_bad_event_in_a_batch_is_rejected_and_the_rest_applied(
+    client, event_headers, make_user, settings
+):
+    settings.PURGE_HASH_ON_CONFIRM = False
+    user = make_user(login="ada@example.com", password="x")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
+    good = event("ada@example.com")["data"]["events"][0]
+    bad = [
+        {**good, "uuid": "lone-\ud800-surrogate"},
+        {**good, "uuid": "string-outcome", "outcome": "SUCCESS"},
+        {**good, "uuid": "bad-date", "published": "2026-13-45T99:00:00Z"},
+        {**good, "uuid": "not-a-date", "published": "yesterday"},
+        {**good, "uuid": 42},
+        {**good, "uuid": "target-id", "target": [{"type": "User", "id": 7}]},
+        "not an event",
+    ]
+    body = json.dumps({"data": {"events": [*bad, good]}})
+
+    response = post_events(client, body, event_headers)
+
+    assert response.status_code == 200
+    assert response.json() == {"received": 8, "applied": 1, "rejected": 7}
+    effects = sorted(OktaEvent.objects.values_list("effect", flat=True))
+    assert effects == sorted(
+        [
+            "rejected: uuid is not valid Unicode",
+            "rejected: outcome is not an object",
+            "rejected: published is not an ISO 8601 time",
+            "rejected: published is not an ISO 8601 time",
+            "rejected: uuid is not a string",
+            "rejected: target.id is not a string",
+            "rejected: the event is not an object",
+            "confirmed (unchecked: never purges)",
+        ]
+    )
+    user.refresh_from_db()
+    assert user.status == "confirmed"
 
 
 @pytest.mark.django_db
 def test_failures_unknown_users_and_other_events_are_recorded_and_ignored(
-    client, auth_headers, make_user, settings
+    client, event_headers, make_user, settings
 ):
-    settings.PURGE_HASH_ON_CONFIRM = False
     user = make_user(login="ada@example.com", password="x")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
     bodies = [
         event("ada@example.com", result="FAILURE"),
         event("ghost@example.com"),
@@ -408,15 +586,7 @@ def test_failures_unknown_users_and_other_events_are_recorded_and_ignored(
     ]
 
     for body in bodies:
-        assert (
-            client.post(
-                "/hooks/okta-events",
-                data=body,
-                content_type="application/json",
-                headers=auth_headers,
-            ).status_code
-            == 200
-        )
+        assert post_events(client, body, event_headers).status_code == 200
     effects = list(OktaEvent.objects.order_by("id").values_list("effect", flat=True))
 
     assert effects == [
@@ -425,29 +595,16 @@ def test_failures_unknown_users_and_other_events_are_recorded_and_ignored(
         "ignored: not a password import event",
     ]
     user.refresh_from_db()
-    assert user.status == "pending" and user.password_hash
-    client.post(
-        "/hooks/okta-events",
-        data=event("ada@example.com"),
-        content_type="application/json",
-        headers=auth_headers,
-    )
-    user.refresh_from_db()
-    assert (user.status, bool(user.password_hash)) == ("confirmed", True)  # purge is off
+    assert user.status == "verified" and user.password_hash
 
 
 @pytest.mark.django_db
-def test_event_hook_needs_authentication_and_a_list(client, auth_headers):
+def test_event_hook_needs_authentication_and_a_list(client, event_headers):
     assert (
         client.post("/hooks/okta-events", data={}, content_type="application/json").status_code
         == 401
     )
-    bad = client.post(
-        "/hooks/okta-events",
-        data={"data": {"events": "x"}},
-        content_type="application/json",
-        headers=auth_headers,
-    )
+    bad = post_events(client, {"data": {"events": "x"}}, event_headers)
     assert bad.status_code == 400
 
 
@@ -582,8 +739,38 @@ def test_register_hooks_is_idempotent_and_okta_verifies_the_event_hook(fake_okta
     }
     assert events["verificationStatus"] == "VERIFIED"
     assert events["events"] == {"type": "EVENT_TYPE", "items": ["user.import.password"]}
+    assert events["channel"]["config"]["authScheme"] == {
+        "type": "HEADER",
+        "key": settings.OKTA_EVENT_HOOK_AUTH_HEADER,
+        "value": settings.OKTA_EVENT_HOOK_AUTH_VALUES[0],
+    }
     _, _, refused = run("okta_register_hooks", public_url="http://portal.example.com")
     assert "must be https" in refused
+
+
+@pytest.mark.django_db
+def test_register_hooks_without_an_event_secret_registers_the_inline_hook_only(fake_okta, settings):
+    settings.OKTA_EVENT_HOOK_AUTH_VALUES = []
+
+    out, _, failure = run("okta_register_hooks", public_url="https://portal.example.com")
+
+    assert failure == ""
+    assert "no event hook: OKTA_EVENT_HOOK_AUTH_VALUES is not set" in out
+    assert len(fake_okta.inline_hooks) == 1 and fake_okta.event_hooks == {}
+
+
+def test_pagination_never_follows_a_next_link_to_another_origin(fake_okta):
+    fake_okta.emit_import_event({"id": "00u1", "profile": {"login": "a@example.com"}}, "SUCCESS")
+    client = OktaClient(fake_okta.url, fake_okta.token)
+    fake_okta.next_link = "https://attacker.example/api/v1/logs?after=1"
+    seen = []
+
+    with pytest.raises(OktaError, match="another origin"):
+        for item in client.paginate("/api/v1/logs"):
+            seen.append(item)
+
+    assert len(seen) == 1  # the org's own page, then nothing from elsewhere
+    assert [path for _, path in fake_okta.requests] == ["/api/v1/logs"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -626,7 +813,11 @@ def test_the_whole_journey_push_sign_in_confirm_purge(fake_okta, live_server):
     for login, password in passwords.items():
         assert fake_okta.sign_in(login, password), login
     assert fake_okta.sign_in("ada.lovelace@example.com", "analytical-engine")  # Okta's own now
+    delivered = dict(LegacyUser.objects.values_list("login_key", "status"))
+    assert {delivered[login] for login in passwords} == {"verified"}  # awaiting Okta's record
 
+    _, _, failure = run("okta_sync_imports")
+    assert failure == ""
     statuses = dict(LegacyUser.objects.values_list("login_key", "status"))
     assert set(statuses.values()) == {"purged"}
     assert set(LegacyUser.objects.values_list("password_hash", flat=True)) == {""}
@@ -641,3 +832,4 @@ def test_the_whole_journey_push_sign_in_confirm_purge(fake_okta, live_server):
         "linus.pauling@example.com",
     }
     assert OktaEvent.objects.filter(effect="confirmed, legacy hash purged").count() == 5
+    assert set(OktaEvent.objects.values_list("via", "okta_record")) == {("event_hook", "found")}

@@ -294,3 +294,27 @@ def test_hot_path_query_count_is_bounded(make_user, post_hook, django_assert_max
 
     assert verdict(response) == "VERIFIED"
     assert LegacyUser.objects.get().status == "verified"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("eventId", "\ud800", "eventId is not valid Unicode."),
+        ("eventId", 12, "eventId must be a string."),
+        ("request.id", "a\udfffb", "data.context.request.id is not valid Unicode."),
+        ("request.id", ["x"], "data.context.request.id must be a string."),
+    ],
+)
+def test_malformed_ids_are_a_precise_400(make_user, post_hook, field, value, message):
+    make_user(password="Okta")
+    body = import_request("isaac.brock@example.com", "Okta")
+    if field == "eventId":
+        body["eventId"] = value
+    else:
+        body["data"]["context"]["request"]["id"] = value
+
+    response = post_hook(json.dumps(body))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "invalid_field", "message": message}
+    assert VerificationAttempt.objects.count() == 0

@@ -28,6 +28,7 @@ class CheckReason(enum.StrEnum):
     UNSUPPORTED_HASH = "unsupported_hash"
     MALFORMED_HASH = "malformed_hash"
     NO_HASH = "no_hash"
+    OVER_COST = "over_cost"
     ERROR = "verification_error"
 
 

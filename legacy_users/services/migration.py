@@ -35,19 +35,24 @@ def user_mark_verified(*, user_id: int, at: datetime, weak_reason: str = "") -> 
     return bool(moved)
 
 
-def user_record_failure(*, user_id: int, at: datetime) -> None:
-    """Record a wrong password: one more consecutive failure, and the lock at the threshold.
+def user_record_failure(*, user_id: int, at: datetime, lock: bool = False) -> None:
+    """Record a wrong password: one more consecutive failure and, when `lock` (failures come
+    from several sources, so one attacker cannot lock a user out cheaply), the account-wide
+    lock once the count reaches the threshold.
 
     One UPDATE: the count and the lock are decided in SQL, so concurrent failures all count.
     """
-    threshold = settings.OKTA_HOOK_LOCKOUT_THRESHOLD
+    threshold = settings.OKTA_HOOK_LOCKOUT_THRESHOLD if lock else None
     lock_until = at + timedelta(minutes=settings.OKTA_HOOK_LOCKOUT_MINUTES)
-    LegacyUser.objects.filter(pk=user_id).update(
-        failed_attempts=F("failed_attempts") + 1,
-        locked_until=Case(
+    locked_until = F("locked_until")
+    if threshold is not None:
+        locked_until = Case(
             When(failed_attempts__gte=threshold - 1, then=Value(lock_until)),
             default=F("locked_until"),
-        ),
+        )
+    LegacyUser.objects.filter(pk=user_id).update(
+        failed_attempts=F("failed_attempts") + 1,
+        locked_until=locked_until,
         last_attempt_at=at,
         updated_at=at,
     )
@@ -67,22 +72,27 @@ def user_unlock(*, user_id: int, at: datetime) -> bool:
     )
 
 
-def user_confirm(*, user_id: int, at: datetime) -> bool:
-    """Okta says it stored the user's password (`user.import.password` SUCCESS).
+def user_confirm(*, user_id: int, at: datetime, also_pending: bool = False) -> bool:
+    """Okta says it stored the user's password: verified becomes confirmed.
 
-    Pending or verified becomes confirmed; returns False when the user was already past it.
+    Only a user we answered VERIFIED can be confirmed by Okta's import event; `also_pending`
+    is for a user Okta was given the hash itself (the push), who never passes the hook.
+    Returns False when the user was not in such a state.
     """
+    statuses = [MigrationStatus.VERIFIED]
+    if also_pending:
+        statuses.append(MigrationStatus.PENDING)
     return bool(
-        LegacyUser.objects.filter(
-            pk=user_id, status__in=[MigrationStatus.PENDING, MigrationStatus.VERIFIED]
-        ).update(status=MigrationStatus.CONFIRMED, confirmed_at=at, updated_at=at)
+        LegacyUser.objects.filter(pk=user_id, status__in=statuses).update(
+            status=MigrationStatus.CONFIRMED, confirmed_at=at, updated_at=at
+        )
     )
 
 
-def user_confirm_import(*, user_id: int, at: datetime) -> tuple[bool, bool]:
-    """Okta holds the user's password now: confirm, and wipe the legacy hash at once when
-    PURGE_HASH_ON_CONFIRM. Returns (confirmed by this call, hash purged)."""
-    if not user_confirm(user_id=user_id, at=at):
+def user_confirm_hash_import(*, user_id: int, at: datetime) -> tuple[bool, bool]:
+    """Okta accepted the user's legacy hash itself (created with it): confirm, and wipe the
+    hash at once when PURGE_HASH_ON_CONFIRM. Returns (confirmed by this call, hash purged)."""
+    if not user_confirm(user_id=user_id, at=at, also_pending=True):
         return False, False
     purged = settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=at, user_id=user_id)
     return True, bool(purged)

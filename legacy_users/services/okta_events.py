@@ -1,76 +1,275 @@
 """Okta's word that it stored a user's password: `user.import.password` events, from the
-event hook or the System Log, each applied once (by its uuid)."""
+event hook or the System Log, each applied once (by its uuid).
+
+Who may change what:
+- Only a user we answered VERIFIED becomes confirmed; an event for a pending, unknown or
+  already purged user changes nothing and is recorded with why.
+- An event read from Okta's System Log is Okta's own record: it confirms and (with
+  PURGE_HASH_ON_CONFIRM) purges the legacy hash.
+- An event the event hook delivers is only as trusted as the hook's secret. When the portal
+  can reach Okta's API it purges nothing until `okta_sync_imports` finds the same uuid in the
+  System Log (*awaiting Okta's record*). Without the API it confirms but never purges; the
+  operator purges with `purge_legacy_hashes`.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+import uuid as uuidlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from legacy_users.logins import normalize_login
-from legacy_users.models import LegacyUser, OktaEvent
-from legacy_users.services.migration import user_confirm_import
+from legacy_users.models import LegacyUser, MigrationStatus, OktaEvent, OktaRecord
+from legacy_users.services.migration import user_confirm, users_purge_hashes
 
 logger = logging.getLogger(__name__)
 
 IMPORT_EVENT = "user.import.password"
+EVENT_HOOK = "event_hook"
+SYSTEM_LOG = "system_log"
+#: Okta's uuids are hex and dashes; anything quotable-safe of this shape can be looked up.
+_UUID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$")
+
+AWAITING_EFFECT = "awaiting Okta's record"
 
 
-def _target_user(event: Mapping[str, Any]) -> tuple[str, str]:
-    for target in event.get("target") or []:
-        if isinstance(target, dict) and target.get("type") == "User":
-            return str(target.get("id") or ""), str(target.get("alternateId") or "")
-    return "", ""
+class MalformedEvent(ValueError):
+    """An event whose fields do not have Okta's types; the message names the field."""
 
 
-def okta_event_apply(*, event: Mapping[str, Any], via: str) -> OktaEvent | None:
-    """Record one Okta event and apply it: an import SUCCESS confirms the user (and purges
-    the hash when PURGE_HASH_ON_CONFIRM). Returns None for an event seen before or
-    without a uuid; unknown users and other event types are recorded and change nothing."""
-    uuid = event.get("uuid")
-    if not isinstance(uuid, str) or not uuid:
+@dataclass(frozen=True, slots=True)
+class ImportEvent:
+    """The fields of one Okta event this service reads, checked and typed."""
+
+    uuid: str
+    event_type: str
+    outcome: str
+    published: datetime | None
+    okta_user_id: str
+    login: str
+
+    @classmethod
+    def from_json(cls, event: Any) -> ImportEvent:
+        """Read one event of Okta's (event hook delivery or System Log); MalformedEvent
+        names the first field that is not what Okta sends."""
+        if not isinstance(event, Mapping):
+            raise MalformedEvent("the event is not an object")
+        uuid = _text(event.get("uuid"), "uuid")
+        if not _UUID.match(uuid):
+            raise MalformedEvent("uuid is missing or not an event id")
+        outcome = event.get("outcome")
+        if outcome is not None and not isinstance(outcome, Mapping):
+            raise MalformedEvent("outcome is not an object")
+        okta_id, login = "", ""
+        targets = event.get("target")
+        if targets is not None and not isinstance(targets, list):
+            raise MalformedEvent("target is not a list")
+        for target in targets or []:
+            if isinstance(target, Mapping) and target.get("type") == "User":
+                okta_id = _text(target.get("id"), "target.id")
+                login = _text(target.get("alternateId"), "target.alternateId")
+                break
+        return cls(
+            uuid=uuid,
+            event_type=_text(event.get("eventType"), "eventType"),
+            outcome=_text((outcome or {}).get("result"), "outcome.result"),
+            published=_when(event.get("published")),
+            okta_user_id=okta_id[:40],
+            login=login[:255],
+        )
+
+
+def _text(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedEvent(f"{name} is not a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedEvent(f"{name} is not valid Unicode") from None
+    if "\x00" in value:
+        raise MalformedEvent(f"{name} holds a NUL character")
+    return value
+
+
+def _when(value: Any) -> datetime | None:
+    text = _text(value, "published")
+    if not text:
         return None
-    okta_id, login = _target_user(event)
-    outcome = str((event.get("outcome") or {}).get("result") or "")
-    published = event.get("published")
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise MalformedEvent("published is not an ISO 8601 time")
+    return moment
+
+
+def okta_api_configured() -> bool:
+    """Whether the portal can look events up in Okta's System Log."""
+    return bool(settings.OKTA_ORG_URL and settings.OKTA_API_TOKEN)
+
+
+def okta_event_record_malformed(*, reason: str, via: str) -> OktaEvent:
+    """Keep a trace of an event that could not be read (under an id of our own: its uuid,
+    if any, cannot be trusted to be the real event's)."""
+    return OktaEvent.objects.create(
+        uuid=f"invalid:{uuidlib.uuid4().hex}",
+        event_type="",
+        via=via,
+        effect=f"rejected: {reason}"[:100],
+    )
+
+
+def okta_event_receive(*, event: Any) -> OktaEvent | None:
+    """Apply one event the event hook delivered (see the module's rules). Returns None for
+    an event seen before; a malformed event is recorded as rejected."""
+    try:
+        parsed = ImportEvent.from_json(event)
+    except MalformedEvent as problem:
+        return okta_event_record_malformed(reason=str(problem), via=EVENT_HOOK)
     now = timezone.now()
     try:
         with transaction.atomic():
-            record = OktaEvent.objects.create(
-                uuid=uuid[:64],
-                event_type=str(event.get("eventType") or "")[:100],
-                outcome=outcome[:20],
-                published=parse_datetime(published) if isinstance(published, str) else None,
-                okta_user_id=okta_id[:40],
-                login=login[:255],
-                via=via,
-            )
-            record.effect = _apply(record, now)
-            record.save(update_fields=["user", "effect"])
+            record = _record(parsed, via=EVENT_HOOK)
+            record.effect = _judge(record, now, okta_vouches=False)
+            record.save(update_fields=["user", "effect", "okta_record"])
     except IntegrityError:
-        return None  # delivered before (Okta retries, or the event hook and the log overlap)
+        return None  # delivered before (Okta retries, or the System Log read it first)
     return record
 
 
-def _apply(record: OktaEvent, now: datetime) -> str:
-    if record.event_type != IMPORT_EVENT:
-        return "ignored: not a password import event"
+def okta_event_from_system_log(*, event: Any) -> OktaEvent | None:
+    """Apply one event read from Okta's System Log: Okta's own record. An event the hook
+    delivered with the same uuid is re-judged on Okta's copy. None: already applied."""
+    try:
+        parsed = ImportEvent.from_json(event)
+    except MalformedEvent as problem:
+        logger.warning("System Log event not applied: %s", problem)
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        record = (
+            OktaEvent.objects.select_for_update()
+            .filter(uuid=parsed.uuid)
+            .exclude(okta_record=OktaRecord.FOUND)
+            .exclude(via=SYSTEM_LOG)
+            .first()
+        )
+        if record is None:
+            try:
+                with transaction.atomic():
+                    record = _record(parsed, via=SYSTEM_LOG)
+            except IntegrityError:
+                return None  # read from the System Log, or found there, before
+        else:
+            _copy_fields(record, parsed)
+            record.okta_record = OktaRecord.FOUND
+        record.effect = _judge(record, now, okta_vouches=True)
+        record.save()
+    return record
+
+
+def _record(parsed: ImportEvent, *, via: str) -> OktaEvent:
+    record = OktaEvent(via=via, uuid=parsed.uuid)
+    _copy_fields(record, parsed)
+    record.save(force_insert=True)
+    return record
+
+
+def _copy_fields(record: OktaEvent, parsed: ImportEvent) -> None:
+    record.event_type = parsed.event_type[:100]
+    record.outcome = parsed.outcome[:20]
+    record.published = parsed.published
+    record.okta_user_id = parsed.okta_user_id
+    record.login = parsed.login
+
+
+def _target(record: OktaEvent) -> LegacyUser | None:
+    users = LegacyUser.objects.only("id", "status")
     user = None
     if record.okta_user_id:
-        user = LegacyUser.objects.filter(okta_id=record.okta_user_id).only("id").first()
+        user = users.filter(okta_id=record.okta_user_id).first()
     if user is None and record.login:
-        user = LegacyUser.objects.filter(login_key=normalize_login(record.login)).only("id").first()
+        user = users.filter(login_key=normalize_login(record.login)).first()
+    return user
+
+
+def _judge(record: OktaEvent, now: datetime, *, okta_vouches: bool) -> str:
+    """Decide and apply what one event does; returns the effect to record."""
+    if record.event_type != IMPORT_EVENT:
+        return "ignored: not a password import event"
+    user = _target(record)
     if user is None:
         return "ignored: no such legacy user"
     record.user = user
     if record.outcome != "SUCCESS":
         return f"recorded: Okta's import {record.outcome.lower() or 'outcome unknown'}"
-    confirmed, purged = user_confirm_import(user_id=user.pk, at=now)
-    if not confirmed:
-        return "already confirmed"
-    return "confirmed, legacy hash purged" if purged else "confirmed"
+    if user.status == MigrationStatus.PENDING:
+        return "ignored: pending user (never answered VERIFIED)"
+    if user.status == MigrationStatus.PURGED:
+        return "ignored: hash already purged"
+    if not okta_vouches and okta_api_configured():
+        record.okta_record = OktaRecord.AWAITING
+        return AWAITING_EFFECT
+    confirmed = user_confirm(user_id=user.pk, at=now)
+    if not okta_vouches:
+        return "confirmed (unchecked: never purges)" if confirmed else "already confirmed"
+    purged = settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=now, user_id=user.pk)
+    if purged:
+        return "confirmed, legacy hash purged" if confirmed else "legacy hash purged"
+    return "confirmed" if confirmed else "already confirmed"
+
+
+def okta_events_awaiting(*, limit: int) -> list[OktaEvent]:
+    """Event hook deliveries still waiting for Okta's record, oldest first."""
+    return list(
+        OktaEvent.objects.filter(okta_record=OktaRecord.AWAITING).order_by("received_at", "id")[
+            :limit
+        ]
+    )
+
+
+def okta_event_mark_missing(*, record: OktaEvent) -> bool:
+    """Okta's System Log has no such event after the grace period: it purges nothing, ever.
+    Returns False when the record was settled meanwhile."""
+    return bool(
+        OktaEvent.objects.filter(pk=record.pk, okta_record=OktaRecord.AWAITING).update(
+            okta_record=OktaRecord.MISSING,
+            effect="refused: not in Okta's System Log",
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """What one event hook delivery did: new events applied, malformed ones rejected."""
+
+    received: int
+    applied: int
+    rejected: int
+
+
+def okta_events_receive(*, events: list[Any]) -> DeliveryReport:
+    """Apply a batch the event hook delivered, event by event: one bad event is recorded as
+    rejected and the others are applied."""
+    applied = rejected = 0
+    for event in events:
+        record = okta_event_receive(event=event)
+        if record is None:
+            continue
+        if record.uuid.startswith("invalid:"):
+            rejected += 1
+        else:
+            applied += 1
+    return DeliveryReport(received=len(events), applied=applied, rejected=rejected)

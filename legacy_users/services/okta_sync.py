@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from django.conf import settings
@@ -23,11 +23,16 @@ from legacy_users.models import (
 )
 from legacy_users.services.export import users_write_csv
 from legacy_users.services.migration import (
-    user_confirm_import,
+    user_confirm_hash_import,
     user_record_password_expired,
     user_record_push,
 )
-from legacy_users.services.okta_events import IMPORT_EVENT, okta_event_apply
+from legacy_users.services.okta_events import (
+    IMPORT_EVENT,
+    okta_event_from_system_log,
+    okta_event_mark_missing,
+    okta_events_awaiting,
+)
 from okta import PASSWORD_IMPORT_HOOK_TYPE as PASSWORD_IMPORT_HOOK
 from okta import OktaClient, OktaError, https_or_local
 
@@ -148,7 +153,7 @@ def okta_users_push(
                 continue
             user_record_push(user_id=user.pk, at=now, state=state, okta_id=okta_id, error=error)
             if state == OktaPushState.IMPORTED_HASH:
-                user_confirm_import(user_id=user.pk, at=now)
+                user_confirm_hash_import(user_id=user.pk, at=now)
         done += len(batch)
         batch.clear()
         if on_progress:
@@ -174,10 +179,8 @@ def check_public_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _channel(uri: str) -> dict:
-    secret = settings.OKTA_HOOK_AUTH_VALUES[0] if settings.OKTA_HOOK_AUTH_VALUES else ""
-    if not secret:
-        raise ValueError("OKTA_HOOK_AUTH_VALUES is empty: Okta would have no secret to send")
+def _channel(uri: str, *, header: str, secret: str) -> dict:
+    """A hook's HTTP channel: Okta sends `secret` in `header` on every call."""
     return {
         "type": "HTTP",
         "version": "1.0.0",
@@ -187,7 +190,7 @@ def _channel(uri: str) -> dict:
             "method": "POST",
             "authScheme": {
                 "type": "HEADER",
-                "key": settings.OKTA_HOOK_AUTH_HEADER,
+                "key": header,
                 "value": secret,
             },
         },
@@ -222,8 +225,12 @@ def _ensure_hook(client: OktaClient, collection: str, label: str, body: dict, fo
 
 def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
     """Create or update, and activate, the password import inline hook and the
-    `user.import.password` event hook, then have Okta verify the event hook. Idempotent:
-    returns what it did, one line per step."""
+    `user.import.password` event hook, then have Okta verify the event hook. Each hook gets
+    its own secret (the first of OKTA_HOOK_AUTH_VALUES, of OKTA_EVENT_HOOK_AUTH_VALUES);
+    without an event hook secret only the inline hook is registered. Idempotent: returns
+    what it did, one line per step."""
+    if not settings.OKTA_HOOK_AUTH_VALUES:
+        raise ValueError("OKTA_HOOK_AUTH_VALUES is empty: Okta would have no secret to send")
     base = check_public_url(public_url)
     inline_uri, events_uri = f"{base}/hooks/password-import", f"{base}/hooks/okta-events"
     actions = []
@@ -232,7 +239,11 @@ def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
         "name": INLINE_HOOK_NAME,
         "type": PASSWORD_IMPORT_HOOK,
         "version": "1.0.0",
-        "channel": _channel(inline_uri),
+        "channel": _channel(
+            inline_uri,
+            header=settings.OKTA_HOOK_AUTH_HEADER,
+            secret=settings.OKTA_HOOK_AUTH_VALUES[0],
+        ),
     }
     found = [
         h
@@ -245,10 +256,20 @@ def okta_hooks_register(*, client: OktaClient, public_url: str) -> list[str]:
         client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/activate")
         actions.append(f"activated the inline hook {hook['id']}")
 
+    if not settings.OKTA_EVENT_HOOK_AUTH_VALUES:
+        actions.append(
+            "no event hook: OKTA_EVENT_HOOK_AUTH_VALUES is not set (confirmations then come "
+            "from okta_sync_imports only)"
+        )
+        return actions
     event_body = {
         "name": EVENT_HOOK_NAME,
         "events": {"type": "EVENT_TYPE", "items": [IMPORT_EVENT]},
-        "channel": _channel(events_uri),
+        "channel": _channel(
+            events_uri,
+            header=settings.OKTA_EVENT_HOOK_AUTH_HEADER,
+            secret=settings.OKTA_EVENT_HOOK_AUTH_VALUES[0],
+        ),
     }
     found = [
         h
@@ -282,14 +303,22 @@ class SyncReport:
     applied: Counter = field(default_factory=Counter)
     since: str = ""
     until: str = ""
+    #: Event hook deliveries looked up in the System Log by uuid: found, missing, waiting.
+    checked: Counter = field(default_factory=Counter)
 
 
 SYSTEM_LOG_CURSOR = "system_log:user.import.password"
+#: How long an event hook delivery may wait for Okta's record (the System Log lags by
+#: seconds) before it is refused for good.
+RECORD_GRACE = timedelta(minutes=15)
+#: Event hook deliveries looked up one by one per run (each lookup is one System Log call).
+LOOKUPS_PER_RUN = 500
 
 
 def okta_imports_sync(*, client: OktaClient, since: str = "") -> SyncReport:
     """Read `user.import.password` events from the System Log since the stored cursor (or
-    `since`), following Okta's next links, and apply them as the event hook would."""
+    `since`), following Okta's next links, and apply them: they are Okta's own record. Then
+    look up, by uuid, the event hook deliveries still awaiting Okta's record."""
     cursor, _ = SyncCursor.objects.get_or_create(name=SYSTEM_LOG_CURSOR)
     report = SyncReport(since=since or cursor.value)
     params = {"filter": f'eventType eq "{IMPORT_EVENT}"', "limit": "1000"}
@@ -298,7 +327,7 @@ def okta_imports_sync(*, client: OktaClient, since: str = "") -> SyncReport:
     latest = report.since
     for event in client.paginate("/api/v1/logs", params=params):
         report.read += 1
-        record = okta_event_apply(event=event, via="system_log")
+        record = okta_event_from_system_log(event=event)
         report.applied[record.effect if record else "seen before"] += 1
         published = str(event.get("published") or "")
         latest = max(latest, published)
@@ -306,7 +335,33 @@ def okta_imports_sync(*, client: OktaClient, since: str = "") -> SyncReport:
         cursor.value = latest
         cursor.save(update_fields=["value", "updated_at"])
     report.until = latest
+    _check_awaiting(client, report)
     return report
+
+
+def _check_awaiting(client: OktaClient, report: SyncReport) -> None:
+    """Look each awaiting delivery up in the System Log by its uuid: found, it is applied on
+    Okta's copy; still missing after RECORD_GRACE, it is refused for good."""
+    now = timezone.now()
+    for record in okta_events_awaiting(limit=LOOKUPS_PER_RUN):
+        since = (record.received_at - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        found = None
+        for event in client.paginate(
+            "/api/v1/logs", params={"filter": f'uuid eq "{record.uuid}"', "since": since}
+        ):
+            if event.get("uuid") == record.uuid:
+                found = event
+                break
+        if found is not None:
+            applied = okta_event_from_system_log(event=found)
+            report.checked["found in Okta's System Log"] += 1
+            if applied is not None:
+                report.applied[applied.effect] += 1
+        elif now - record.received_at > RECORD_GRACE:
+            if okta_event_mark_missing(record=record):
+                report.checked["refused: not in Okta's System Log"] += 1
+        else:
+            report.checked["still awaiting Okta's record"] += 1
 
 
 # --- expiring passwords and the end game -------------------------------------------------------

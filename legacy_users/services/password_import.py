@@ -1,9 +1,10 @@
 """Okta's password import question, answered: is this the user's legacy password?
 
 The order of checks is the hook's defence: a retry of an answered call is answered the same
-way; throttled logins and IPs and locked users are refused without hashing; unknown logins
-still cost one (dummy) hash, so timing does not tell which logins exist; nothing changes state
-once the call's time budget has run out.
+way; throttled logins and sources, locked (login, source) pairs, locked users and passwords
+over the length limit are refused without hashing; unknown logins still cost one (dummy)
+hash, so timing does not tell which logins exist; nothing changes state once the call's time
+budget has run out; during a password spray wrong answers are slowed, right ones are not.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ from legacy_users.services.migration import (
     user_record_attempt,
     user_record_failure,
 )
-from legacy_users.services.throttling import throttle_reason, throttle_record_failure
+from legacy_users.services.throttling import (
+    CountersUnavailable,
+    FailureTally,
+    throttle_reason,
+    throttle_record_failure,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +51,12 @@ _USER_FIELDS = (*LegacyUser.CHECK_FIELDS, "locked_until")
 
 
 class HookUnavailable(Exception):
-    """The call cannot be answered in time: the hook answers 503 and Okta retries once."""
+    """The call cannot be answered now (time budget, counters): the hook answers 503 and
+    Okta retries once. The message is for the log; it never carries request data."""
+
+
+#: Time kept back from the deadline for writing the answer, when slowing a wrong one.
+ANSWER_MARGIN_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +140,23 @@ def password_import_verify(
     call = _Call(login, event_id, request_id, ip_address, time.monotonic())
     deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     login_key = normalize_login(login)
+    try:
+        return _verify(call, login_key, password, deadline)
+    except CountersUnavailable as exc:
+        _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
+        raise HookUnavailable(str(exc)) from None
 
-    previous = _previous_answer(event_id, login_key)
+
+@sensitive_variables()
+def _verify(call: _Call, login_key: str, password: str, deadline: float) -> PasswordImportDecision:
+    previous = _previous_answer(call.event_id, login_key)
     if previous == AttemptOutcome.UNVERIFIED:
         # Okta's retry of a call we refused: the same answer, and no second failure counted.
         return _answer(call, None, AttemptReason.RETRY, verified=False)
 
-    throttled = None if previous else throttle_reason(login_key=login_key, ip_address=ip_address)
+    throttled = None
+    if not previous:
+        throttled = throttle_reason(login_key=login_key, ip_address=call.ip_address)
     if throttled:
         return _answer(call, None, throttled, verified=False)
 
@@ -144,7 +165,10 @@ def password_import_verify(
         return _answer(call, user, AttemptReason.LOCKED, verified=False, change="touch")
 
     hash_format = ""
-    if user is None:
+    if len(password.encode("utf-8")) > settings.OKTA_HOOK_MAX_PASSWORD_BYTES:
+        # Never hashed: no real sign-in sends one, and its cost grows with its length.
+        reason, verified = AttemptReason.PASSWORD_TOO_LONG, False
+    elif user is None:
         check_password(password, _dummy_hash(), format_name="bcrypt")
         reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
@@ -169,9 +193,10 @@ def password_import_verify(
         _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable("the time budget ran out before the answer was settled")
 
-    if reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.UNKNOWN_USER):
-        throttle_record_failure(login_key=login_key, ip_address=ip_address)
-    return _answer(
+    tally = None
+    if reason in _FAILURES:
+        tally = throttle_record_failure(login_key=login_key, ip_address=call.ip_address)
+    decision = _answer(
         call,
         user,
         reason,
@@ -179,7 +204,25 @@ def password_import_verify(
         change="judge",
         weakness=weakness,
         hash_format=hash_format,
+        tally=tally,
     )
+    if tally is not None and tally.spraying:
+        _slow_down(deadline)
+    return decision
+
+
+#: Answers that count as a failed guess (throttles, locks, the spray budget).
+_FAILURES = frozenset(
+    {AttemptReason.WRONG_PASSWORD, AttemptReason.UNKNOWN_USER, AttemptReason.PASSWORD_TOO_LONG}
+)
+
+
+def _slow_down(deadline: float) -> None:
+    """Hold a wrong answer back during a spray, never past the call's deadline."""
+    left = deadline - time.monotonic() - ANSWER_MARGIN_SECONDS
+    delay = min(settings.OKTA_HOOK_SPRAY_DELAY_MS / 1000, left)
+    if delay > 0:
+        time.sleep(delay)
 
 
 def _answer(
@@ -192,17 +235,20 @@ def _answer(
     weakness: str = "",
     hash_format: str = "",
     outcome: str = "",
+    tally: FailureTally | None = None,
 ) -> PasswordImportDecision:
     """Apply the user's state change (`judge`: by the verdict; `touch`: the attempt time)
-    and write the call's audit row, in one transaction."""
+    and write the call's audit row, in one transaction. A failure locks the account only
+    when the `tally` shows failures from enough sources."""
     now = timezone.now()
     outcome = outcome or (AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED)
     with transaction.atomic():
         if user is not None and change == "judge":
             if verified:
                 user_mark_verified(user_id=user.pk, at=now, weak_reason=weakness)
-            elif reason == AttemptReason.WRONG_PASSWORD:
-                user_record_failure(user_id=user.pk, at=now)
+            elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
+                many_sources = bool(tally and tally.sources >= settings.OKTA_HOOK_LOCKOUT_SOURCES)
+                user_record_failure(user_id=user.pk, at=now, lock=many_sources)
             else:
                 user_record_attempt(user_id=user.pk, at=now)
         elif user is not None and change == "touch":

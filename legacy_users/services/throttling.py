@@ -1,14 +1,25 @@
-"""Failure counters per login and per end-user IP, in Django's cache (Redis when shared).
+"""Failure counters in Django's cache (Redis when shared): throttles, per-source locks and
+the spray budget.
 
-Counts live in one-minute windows. They slow a guessing attack down to the configured rate
-whether or not the login exists; the per-user lockout (in the database) stops it for good.
-Keys hold a digest of the login or IP, not the value itself.
+- Per end-user source and per login, failed calls are counted in one-minute windows; over
+  the limit a call is refused without hashing. A source is an IPv4 address or an IPv6 /64
+  (one subscriber's allocation: rotating addresses inside it does not walk around it).
+- Per (login, source), failures are counted over the lockout period: at the threshold that
+  source is locked out of that login, and nobody else is. The account-wide lock (in the
+  database) needs failures from several sources (see `password_import`).
+- Across all logins, failures per minute are a budget: past it a password spray is in
+  progress, and wrong answers are slowed while right ones are not.
+
+Keys hold a digest of the login or source, never the value itself. A cache failure raises
+`CountersUnavailable`: the hook answers 503 (Okta retries) rather than guess.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,34 +27,110 @@ from django.core.cache import cache
 from legacy_users.models import AttemptReason
 
 WINDOW_SECONDS = 60
+IPV6_PREFIX = 64
 
 
-def _keys(login_key: str, ip_address: str | None) -> dict[str, str]:
-    window = int(time.time() // WINDOW_SECONDS)
-    keys = {}
-    for kind, value in (("login", login_key), ("ip", ip_address)):
-        if value:
-            digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
-            keys[kind] = f"hook-failures:{kind}:{digest}:{window}"
-    return keys
+class CountersUnavailable(Exception):
+    """The cache holding the counters failed; the message never carries request data."""
+
+
+def ip_source(ip_address: str | None) -> str:
+    """The source an end-user address counts as: IPv4 itself, IPv6 its /64, or ""."""
+    if not ip_address:
+        return ""
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return str(address)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    login_minute: str
+    source_minute: str
+    pair: str
+    login_sources: str
+    all_minute: str
+
+    @classmethod
+    def of(cls, login_key: str, ip_address: str | None) -> _Keys:
+        window = int(time.time() // WINDOW_SECONDS)
+        login, source = _digest(login_key), _digest(ip_source(ip_address) or "unknown")
+        return cls(
+            login_minute=f"hook-failures:login:{login}:{window}",
+            source_minute=f"hook-failures:ip:{source}:{window}" if ip_source(ip_address) else "",
+            pair=f"hook-failures:pair:{login}:{source}",
+            login_sources=f"hook-failures:sources:{login}",
+            all_minute=f"hook-failures:all:{window}",
+        )
+
+
+def _cache_call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any cache backend's failure means the same
+        raise CountersUnavailable(f"the counters' cache failed ({type(exc).__name__})") from None
 
 
 def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason | None:
-    """Why a call must be refused unchecked this minute, or None (one cache round trip)."""
-    keys = _keys(login_key, ip_address)
-    counts = cache.get_many(list(keys.values()))
-    if "ip" in keys and counts.get(keys["ip"], 0) >= settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE:
+    """Why a call must be refused unchecked now, or None (one cache round trip)."""
+    keys = _Keys.of(login_key, ip_address)
+    wanted = [k for k in (keys.source_minute, keys.login_minute, keys.pair) if k]
+    counts = _cache_call(cache.get_many, wanted)
+    if keys.source_minute and (
+        counts.get(keys.source_minute, 0) >= settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE
+    ):
         return AttemptReason.THROTTLED_IP
-    if counts.get(keys["login"], 0) >= settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE:
+    if counts.get(keys.login_minute, 0) >= settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE:
         return AttemptReason.THROTTLED_LOGIN
+    if counts.get(keys.pair, 0) >= settings.OKTA_HOOK_LOCKOUT_THRESHOLD:
+        return AttemptReason.LOCKED_SOURCE
     return None
 
 
-def throttle_record_failure(*, login_key: str, ip_address: str | None) -> None:
-    """Count one failed call against the login and the IP (atomic increments)."""
-    for key in _keys(login_key, ip_address).values():
-        cache.add(key, 0, timeout=2 * WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: start again
-            cache.add(key, 1, timeout=2 * WINDOW_SECONDS)
+@dataclass(frozen=True, slots=True)
+class FailureTally:
+    """What one more failure adds up to."""
+
+    #: Distinct sources that failed for this login within the lockout period.
+    sources: int
+    #: Failures across all logins this minute are past the spray budget.
+    spraying: bool
+
+
+def _count(key: str, timeout: int) -> tuple[int, bool]:
+    """Increment `key` (made with `timeout` when new); (the new count, whether it was new)."""
+    created = _cache_call(cache.add, key, 0, timeout=timeout)
+    try:
+        return _cache_call(cache.incr, key), created
+    except ValueError:  # expired between add and incr: start again
+        _cache_call(cache.add, key, 1, timeout=timeout)
+        return 1, True
+
+
+def throttle_record_failure(*, login_key: str, ip_address: str | None) -> FailureTally:
+    """Count one failed call against its login, source, (login, source) and everyone."""
+    keys = _Keys.of(login_key, ip_address)
+    lockout = settings.OKTA_HOOK_LOCKOUT_MINUTES * 60
+    for key in (keys.login_minute, keys.source_minute):
+        if key:
+            _count(key, 2 * WINDOW_SECONDS)
+    _, new_source = _count(keys.pair, lockout)
+    if new_source:
+        sources, _ = _count(keys.login_sources, lockout)
+    else:
+        sources = _cache_call(cache.get, keys.login_sources, 1)
+    everyone, _ = _count(keys.all_minute, 2 * WINDOW_SECONDS)
+    return FailureTally(
+        sources=sources,
+        spraying=everyone > settings.OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE,
+    )

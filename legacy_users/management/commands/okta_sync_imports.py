@@ -8,7 +8,8 @@ from okta import OktaError
 class Command(BaseCommand):
     help = (
         "Read user.import.password events from Okta's System Log since the last run (the "
-        "polling alternative to the event hook) and confirm (and purge) those users."
+        "polling alternative to the event hook) and confirm (and purge) those users; then look "
+        "up event hook deliveries awaiting Okta's record. Run it every few minutes."
     )
 
     def add_arguments(self, parser):
@@ -25,5 +26,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Read {report.read} events since {report.since or 'the start'}.")
         for effect, count in report.applied.most_common():
             self.stdout.write(f"  {effect}: {count}")
+        if report.checked:
+            self.stdout.write("Event hook deliveries looked up in the System Log:")
+            for outcome, count in report.checked.most_common():
+                self.stdout.write(f"  {outcome}: {count}")
         if report.until:
             self.stdout.write(f"Next run starts after {report.until}.")
