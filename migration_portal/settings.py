@@ -85,6 +85,17 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The quickstart's SQLite: writers queue for the lock (IMMEDIATE) instead of failing
+    # with "database is locked" when several hook calls write at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    # Tests on SQLite use a file too: the in-memory default's shared cache answers
+    # concurrent writers with "table is locked" instead of letting them queue.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(BASE_DIR / ".test-db.sqlite3")
+    )
 # A ceiling on any one statement, for the serving processes (Okta waits 3 s). The loader
 # lifts it for its own session. 0 = no limit.
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)

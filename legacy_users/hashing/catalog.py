@@ -32,6 +32,8 @@ def _crypt_family() -> list[HashFormat]:
             okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
             shape=r"^\$2[aby]\$(?:0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$",
+            family="bcrypt",
+            cost_pattern=r"^\$2[aby]\$(?P<rounds>\d\d)\$",
         ),
         crypt.SystemCrypt(
             "yescrypt",
@@ -48,12 +50,16 @@ def _crypt_family() -> list[HashFormat]:
             ph.sha512_crypt,
             "SHA-512 crypt ($6$), Linux /etc/shadow",
             shape=r"^\$6\$(?:rounds=[1-9]\d{3,8}\$)?[^$:\n]{0,16}\$[./0-9A-Za-z]{86}$",
+            family="sha_crypt",
+            cost_pattern=r"^\$6\$(?:rounds=(?P<rounds>\d+)\$)?",
         ),
         P(
             "sha256_crypt",
             ph.sha256_crypt,
             "SHA-256 crypt ($5$), Linux /etc/shadow",
             shape=r"^\$5\$(?:rounds=[1-9]\d{3,8}\$)?[^$:\n]{0,16}\$[./0-9A-Za-z]{43}$",
+            family="sha_crypt",
+            cost_pattern=r"^\$5\$(?:rounds=(?P<rounds>\d+)\$)?",
         ),
         P(
             "md5_crypt",
@@ -62,9 +68,19 @@ def _crypt_family() -> list[HashFormat]:
             shape=r"^\$1\$[^$:\n]{0,8}\$[./0-9A-Za-z]{22}$",
         ),
         P("apr_md5_crypt", ph.apr_md5_crypt, "Apache APR1 MD5 crypt ($apr1$), htpasswd"),
-        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)"),
-        P("sun_md5_crypt", ph.sun_md5_crypt, "Solaris MD5 crypt ($md5$)"),
-        P("bsdi_crypt", ph.bsdi_crypt, "BSDi extended DES crypt (_ + 19 chars)"),
+        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)", family="sha_crypt"),
+        P(
+            "sun_md5_crypt",
+            ph.sun_md5_crypt,
+            "Solaris MD5 crypt ($md5$)",
+            family="sun_md5_crypt",
+        ),
+        P(
+            "bsdi_crypt",
+            ph.bsdi_crypt,
+            "BSDi extended DES crypt (_ + 19 chars)",
+            family="bsdi_crypt",
+        ),
         P(
             "des_crypt",
             ph.des_crypt,
@@ -143,18 +159,25 @@ def _ldap_family() -> list[HashFormat]:
         ),
         P("ldap_hex_sha1", ph.ldap_hex_sha1, "LDAP SHA-1 in hex ({SHA}hex)"),
         P("ldap_hex_md5", ph.ldap_hex_md5, "LDAP MD5 in hex ({MD5}hex)"),
-        P("ldap_pbkdf2_sha1", ph.ldap_pbkdf2_sha1, "LDAP PBKDF2-SHA1 ({PBKDF2}rounds$salt$hash)"),
+        P(
+            "ldap_pbkdf2_sha1",
+            ph.ldap_pbkdf2_sha1,
+            "LDAP PBKDF2-SHA1 ({PBKDF2}rounds$salt$hash)",
+            family="pbkdf2",
+        ),
         P(
             "ldap_pbkdf2_sha256",
             ph.ldap_pbkdf2_sha256,
             "LDAP PBKDF2-SHA256 ({PBKDF2-SHA256}...)",
             okta_algorithm="PBKDF2",
+            family="pbkdf2",
         ),
         P(
             "ldap_pbkdf2_sha512",
             ph.ldap_pbkdf2_sha512,
             "LDAP PBKDF2-SHA512 ({PBKDF2-SHA512}...)",
             okta_algorithm="PBKDF2",
+            family="pbkdf2",
         ),
     ]
 
@@ -170,27 +193,46 @@ def _formats() -> list[HashFormat]:
         "Argon2 id/i/d in PHC form, with or without v=",
         shape=r"^\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}"
         r"\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$",
+        family="argon2",
+        cost_pattern=r"^\$argon2(?:id|i|d)\$(?:v=\d+\$)?m=(?P<memory>\d+),t=(?P<rounds>\d+)",
     )
     md = spring.SpringMessageDigest
     return [
         *crypts,
-        P("bcrypt_sha256", ph.bcrypt_sha256, "passlib bcrypt over SHA-256 ($bcrypt-sha256$)"),
+        P(
+            "bcrypt_sha256",
+            ph.bcrypt_sha256,
+            "passlib bcrypt over SHA-256 ($bcrypt-sha256$)",
+            family="bcrypt",
+        ),
         crypt.WordPressBcrypt(),
         argon2,
-        P("scrypt", ph.scrypt, "scrypt in PHC form ($scrypt$ln=...,r=...,p=...$salt$hash)"),
+        P(
+            "scrypt",
+            ph.scrypt,
+            "scrypt in PHC form ($scrypt$ln=...,r=...,p=...$salt$hash)",
+            family="scrypt",
+        ),
         # --- PBKDF2 ---
-        P("pbkdf2_sha1", ph.pbkdf2_sha1, "passlib PBKDF2-HMAC-SHA1 ($pbkdf2$rounds$salt$hash)"),
+        P(
+            "pbkdf2_sha1",
+            ph.pbkdf2_sha1,
+            "passlib PBKDF2-HMAC-SHA1 ($pbkdf2$rounds$salt$hash)",
+            family="pbkdf2",
+        ),
         P(
             "pbkdf2_sha256",
             ph.pbkdf2_sha256,
             "PHC/passlib PBKDF2-HMAC-SHA256 ($pbkdf2-sha256$)",
             okta_algorithm="PBKDF2",
+            family="pbkdf2",
         ),
         P(
             "pbkdf2_sha512",
             ph.pbkdf2_sha512,
             "PHC/passlib PBKDF2-HMAC-SHA512 ($pbkdf2-sha512$)",
             okta_algorithm="PBKDF2",
+            family="pbkdf2",
         ),
         P(
             "atlassian_pbkdf2_sha1",
@@ -201,6 +243,7 @@ def _formats() -> list[HashFormat]:
             "grub_pbkdf2_sha512",
             ph.grub_pbkdf2_sha512,
             "GRUB 2 PBKDF2-SHA512 (grub.pbkdf2.sha512.rounds.salt.hash)",
+            family="pbkdf2",
         ),
         kdf.HashcatPbkdf2(),
         crypt.CiscoType8or9("cisco_type8", "8", "Cisco IOS type 8 ($8$, PBKDF2-SHA256)"),
@@ -222,12 +265,20 @@ def _formats() -> list[HashFormat]:
             "Django PBKDF2-SHA256 (pbkdf2_sha256$iterations$salt$base64)",
             okta_algorithm="PBKDF2",
             shape=r"^pbkdf2_sha256\$[1-9]\d{0,8}\$[^$]{1,128}\$[A-Za-z0-9+/]{43}=$",
+            family="pbkdf2",
+            cost_pattern=r"^pbkdf2_sha256\$(?P<rounds>\d+)\$",
         ),
-        P("django_pbkdf2_sha1", ph.django_pbkdf2_sha1, "Django PBKDF2-SHA1 (pbkdf2_sha1$...)"),
+        P(
+            "django_pbkdf2_sha1",
+            ph.django_pbkdf2_sha1,
+            "Django PBKDF2-SHA1 (pbkdf2_sha1$...)",
+            family="pbkdf2",
+        ),
         P(
             "django_bcrypt_sha256",
             ph.django_bcrypt_sha256,
             "Django bcrypt over SHA-256 (bcrypt_sha256$$2b$...)",
+            family="bcrypt",
         ),
         P(
             "django_bcrypt",
@@ -235,8 +286,14 @@ def _formats() -> list[HashFormat]:
             "Django bcrypt (bcrypt$$2b$...)",
             okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
+            family="bcrypt",
         ),
-        P("django_argon2", ph.django_argon2, "Django Argon2 (argon2$argon2id$...)"),
+        P(
+            "django_argon2",
+            ph.django_argon2,
+            "Django Argon2 (argon2$argon2id$...)",
+            family="argon2",
+        ),
         kdf.DjangoScrypt(),
         dig.PrefixedHexDigest(
             "django_unsalted_sha1", "sha1$$", "sha1", "Django unsalted SHA-1 (sha1$$hex)"
@@ -270,6 +327,8 @@ def _formats() -> list[HashFormat]:
             ph.phpass,
             "phpass portable hash ($P$ WordPress, $H$ phpBB3)",
             shape=r"^\$[PH]\$[5-9A-S][./0-9A-Za-z]{30}$",
+            family="phpass",
+            cost_pattern=r"^\$[PH]\$(?P<log2char>.)",
         ),
         crypt.Drupal7(),
         app.Magento2(),
@@ -279,8 +338,8 @@ def _formats() -> list[HashFormat]:
         # --- LDAP ---
         *ldaps,
         crypt.LdapCrypt(crypts),
-        P("fshp", ph.fshp, "Fairly Secure Hashed Password ({FSHP...})"),
-        P("scram", ph.scram, "passlib SCRAM digest set ($scram$)"),
+        P("fshp", ph.fshp, "Fairly Secure Hashed Password ({FSHP...})", family="pbkdf2"),
+        P("scram", ph.scram, "passlib SCRAM digest set ($scram$)", family="pbkdf2"),
         # --- Spring Security DelegatingPasswordEncoder ---
         spring.SpringDelegating(
             "spring_bcrypt", "bcrypt", [by_name["bcrypt"]], "Spring Security {bcrypt}"

@@ -16,6 +16,7 @@ from passlib.utils.binary import h64
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import CRYPT64, crypt64_encode, equal, password_bytes
+from legacy_users.hashing.costs import check_cost
 from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
 
 _C64 = re.escape(CRYPT64)
@@ -32,8 +33,65 @@ def _system_crypt():
     return crypt.crypt
 
 
+def _crypt64_value(char: str) -> int:
+    value = CRYPT64.find(char)
+    if value < 0:
+        raise MalformedHash("a parameter is not in the crypt(3) alphabet")
+    return value
+
+
+def _yescrypt_uint32(text: str, pos: int, minimum: int) -> tuple[int, int]:
+    """One of yescrypt's variable-length numbers at `pos`: (value, position after it).
+
+    The encoding of libxcrypt's `decode64_uint32`: the first character says how many
+    follow and carries the top bits; small values take one character.
+    """
+    if pos >= len(text):
+        raise MalformedHash("the yescrypt parameters are cut short")
+    c = _crypt64_value(text[pos])
+    pos += 1
+    start, end, chars, bits, value = 0, 47, 1, 0, minimum
+    while c > end:
+        value += (end + 1 - start) << bits
+        start = end + 1
+        end = start + (62 - end) // 2
+        chars += 1
+        bits += 6
+    value += (c - start) << bits
+    for _ in range(chars - 1):
+        if pos >= len(text):
+            raise MalformedHash("the yescrypt parameters are cut short")
+        bits -= 6
+        value += _crypt64_value(text[pos]) << bits
+        pos += 1
+    return value, pos
+
+
+def _crypt_scrypt_params(encoded: str) -> dict[str, int]:
+    """N, r and p of a libxcrypt `$y$` or `$7$` string (what its cost is made of)."""
+    if encoded.startswith("$7$"):
+        n_log2 = _crypt64_value(encoded[3])
+        r = sum(_crypt64_value(c) << (6 * i) for i, c in enumerate(encoded[4:9]))
+        p = sum(_crypt64_value(c) << (6 * i) for i, c in enumerate(encoded[9:14]))
+        return {"n": 1 << n_log2, "r": r, "p": p}
+    params = encoded[3:].split("$", 1)[0]
+    _, pos = _yescrypt_uint32(params, 0, 0)  # the flavour
+    n_log2, pos = _yescrypt_uint32(params, pos, 1)
+    r, pos = _yescrypt_uint32(params, pos, 1)
+    p = 1
+    if pos < len(params):  # optional parameters: a bit set, then p first when present
+        have, pos = _yescrypt_uint32(params, pos, 1)
+        if have & 1:
+            p, pos = _yescrypt_uint32(params, pos, 2)
+    if n_log2 > 63:
+        raise MalformedHash("yescrypt N is out of range")
+    return {"n": 1 << n_log2, "r": r, "p": p}
+
+
 class SystemCrypt(StructuredFormat):
     """A crypt(3) method libxcrypt implements (yescrypt `$y$`, scrypt `$7$`)."""
+
+    family = "scrypt"
 
     def __init__(self, name, shape, description):
         self.name, self.description = name, description
@@ -42,11 +100,12 @@ class SystemCrypt(StructuredFormat):
     def decode(self, encoded, params):
         if not self.shape.match(encoded):
             raise MalformedHash(f"not a well-formed {self.name} string")
-        return Parsed(encoded.encode("ascii"))
+        return Parsed(encoded.encode("ascii"), extra=_crypt_scrypt_params(encoded))
 
     @sensitive_variables()
     def verify(self, password, encoded, params):
         parsed = self.decode(encoded, params)
+        self.check_cost(parsed)
         crypt = _system_crypt()
         if crypt is None:
             raise RuntimeError("this Python has no crypt(3) module")
@@ -83,6 +142,7 @@ class Drupal7(StructuredFormat):
     """Drupal 7 `$S$` (phpass over SHA-512), and `U$S$` for MD5 hashes Drupal upgraded."""
 
     shape = re.compile(r"^U?\$S\$[" + _C64 + "]{52}$")
+    family = "phpass"
 
     def __init__(self):
         self.name = "drupal7"
@@ -127,9 +187,10 @@ class WordPressBcrypt(HashFormat):
         if not self.shape.match(encoded):
             raise MalformedHash("not a WordPress $wp$ string")
         try:
-            ph.bcrypt.from_string(encoded[3:])
+            inner = ph.bcrypt.from_string(encoded[3:])
         except ValueError:
             raise MalformedHash("not a well-formed bcrypt hash inside $wp$") from None
+        check_cost("bcrypt", inner.rounds)
 
     @sensitive_variables()
     def verify(self, password, encoded, params):

@@ -35,6 +35,7 @@ class DjangoScrypt(StructuredFormat):
     """Django 4.0+ `scrypt$salt$N$r$p$base64`."""
 
     name = "django_scrypt"
+    family = "scrypt"
     description = "Django scrypt (scrypt$salt$N$r$p$base64)"
     shape = re.compile(r"^scrypt\$[^$]+\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+=*$")
 
@@ -57,6 +58,7 @@ class WerkzeugHash(StructuredFormat):
 
     def __init__(self, name, kind, description):
         self.name, self.kind, self.description = name, kind, description
+        self.family = kind
         self.shape = re.compile(
             r"^pbkdf2:[a-z0-9]+:\d+\$[^$]*\$[0-9a-f]+$"
             if kind == "pbkdf2"
@@ -90,6 +92,8 @@ class WerkzeugHash(StructuredFormat):
 
 class _Pbkdf2(StructuredFormat):
     """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
+
+    family = "pbkdf2"
 
     def derive(self, secret, parsed, params):
         return hashlib.pbkdf2_hmac(
@@ -182,6 +186,7 @@ class PostgresScram(StructuredFormat):
     """PostgreSQL 10+ `SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey` (pg_authid)."""
 
     name = "postgres_scram_sha256"
+    family = "pbkdf2"
     description = "PostgreSQL SCRAM-SHA-256 (SCRAM-SHA-256$4096:salt$StoredKey:ServerKey)"
     shape = re.compile(r"^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$")
 
@@ -217,6 +222,7 @@ class FirebaseScrypt(StructuredFormat):
     """
 
     name = "firebase_scrypt"
+    family = "scrypt"
     description = "Firebase Auth modified scrypt (export passwordHash + project hash config)"
     detectable = False
     params = ("salt", "signer_key", "salt_separator", "rounds", "mem_cost")
@@ -228,13 +234,15 @@ class FirebaseScrypt(StructuredFormat):
             + b64decode(str(params.get("salt_separator") or ""), "salt_separator"),
             extra={
                 "signer_key": b64decode(text_param(params, "signer_key"), "signer_key"),
-                "rounds": as_int(text_param(params, "rounds"), "rounds", maximum=64),
-                "mem_cost": as_int(text_param(params, "mem_cost"), "mem_cost", maximum=20),
+                # Firebase's rounds are scrypt's r, its mem_cost is log2(N).
+                "r": as_int(text_param(params, "rounds"), "rounds", maximum=64),
+                "n": 1 << as_int(text_param(params, "mem_cost"), "mem_cost", maximum=20),
+                "p": 1,
             },
         )
 
     def derive(self, secret, parsed, params):
         x = parsed.extra
-        key = _scrypt(secret, parsed.salt, 1 << x["mem_cost"], x["rounds"], 1, 32)
+        key = _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], 32)
         encryptor = Cipher(algorithms.AES(key), modes.CTR(b"\x00" * 16)).encryptor()
         return encryptor.update(x["signer_key"]) + encryptor.finalize()

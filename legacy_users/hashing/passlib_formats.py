@@ -11,7 +11,11 @@ from passlib.exc import PasswordValueError
 from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
-from legacy_users.hashing.codecs import password_bytes
+from legacy_users.hashing.codecs import CRYPT64, password_bytes
+from legacy_users.hashing.costs import check_cost
+
+#: SHA-crypt's rounds when the string names none (the specification's default).
+SHA_CRYPT_IMPLICIT_ROUNDS = 5000
 
 
 class PasslibFormat(HashFormat):
@@ -19,6 +23,9 @@ class PasslibFormat(HashFormat):
 
     `truncate_bytes` cuts the UTF-8 password before hashing, the way the legacy system did
     (bcrypt only ever saw 72 bytes; the bcrypt 5 library raises instead of cutting).
+    `family` names the cost ceiling (see `costs.py`) the handler's work factor is held to;
+    formats with a `shape` read it through `cost_pattern`'s named groups (`rounds`,
+    `log2char`, `memory`), the others from the parsed handler object.
     """
 
     def __init__(
@@ -32,6 +39,8 @@ class PasslibFormat(HashFormat):
         truncate_bytes: int | None = None,
         context: dict[str, tuple[str, ...]] | None = None,
         shape: str = "",
+        family: str = "",
+        cost_pattern: str = "",
     ) -> None:
         self.name = name
         self.handler = handler
@@ -42,6 +51,10 @@ class PasslibFormat(HashFormat):
         # A full-match regex that accepts exactly the well-formed strings lets the loader
         # check a million rows without building a passlib object per row.
         self.shape = re.compile(shape) if shape else None
+        self.family = family
+        self.cost_pattern = re.compile(cost_pattern) if cost_pattern else None
+        if self.shape is not None and family and self.cost_pattern is None:
+            raise ValueError(f"{name}: a shape-checked format with a cost needs cost_pattern")
         # handler keyword -> the parameters that can supply it, in order (e.g. the role name
         # PostgreSQL salts md5 with comes from `username`, else the user's login).
         self.context = context or {}
@@ -70,7 +83,16 @@ class PasslibFormat(HashFormat):
         if self.shape is not None:
             if not self.shape.match(encoded):
                 raise MalformedHash(f"not a well-formed {self.name} hash")
+            self._check_cost(encoded, None)
             return
+        self._check_cost(encoded, self._parsed(encoded))
+
+    def _parsed(self, encoded: str, *, exact_digest: bool = True) -> Any:
+        """The handler's object for `encoded` (through any prefix wrappers), or MalformedHash.
+
+        `exact_digest` also holds the digest to the handler's nominal size (load time); the
+        cost check before a verification only needs the parameters.
+        """
         handler, inner = self.handler, encoded
         # Wrappers (LDAP `{CRYPT}`, Django `argon2$`...) add a prefix to an inner format.
         while isinstance(handler, PrefixWrapper):
@@ -89,8 +111,46 @@ class PasslibFormat(HashFormat):
         # Some handlers (LDAP digests) accept a digest of the wrong length when parsing.
         size = getattr(handler, "checksum_size", None)
         checksum = getattr(parsed, "checksum", None)
-        if size and checksum is not None and len(checksum) != size:
+        if exact_digest and size and checksum is not None and len(checksum) != size:
             raise MalformedHash(f"a {self.name} digest is {size} long, not {len(checksum)}")
+        return parsed
+
+    def _check_cost(self, encoded: str, parsed: Any) -> None:
+        """Raise `OverCost` when the hash's work factor is over its family's ceiling."""
+        if not self.family:
+            return
+        if parsed is None:
+            if self.cost_pattern is None:
+                parsed = self._parsed(encoded, exact_digest=False)
+            else:
+                found = self.cost_pattern.match(encoded)
+                if found is None:
+                    raise MalformedHash(f"not a well-formed {self.name} hash")
+                values = found.groupdict()
+                rounds = values.get("rounds")
+                log2 = values.get("log2char")
+                memory = values.get("memory")
+                if log2 is not None:
+                    rounds = CRYPT64.index(log2)
+                elif rounds is None:
+                    rounds = SHA_CRYPT_IMPLICIT_ROUNDS  # the one format whose cost is optional
+                self._check_amounts(int(rounds), int(memory or 0), 1, 1)
+                return
+        self._check_amounts(
+            int(parsed.rounds),
+            int(getattr(parsed, "memory_cost", 0) or 0),
+            int(getattr(parsed, "block_size", 1) or 1),
+            int(getattr(parsed, "parallelism", 1) or 1),
+        )
+
+    def _check_amounts(self, rounds: int, memory: int, block: int, parallel: int) -> None:
+        if self.family == "argon2":
+            check_cost("argon2_memory", memory)
+            check_cost("argon2", memory * rounds)
+        elif self.family == "scrypt":  # passlib's scrypt rounds are log2(N)
+            check_cost("scrypt", (1 << min(rounds, 64)) * block * parallel)
+        else:
+            check_cost(self.family, rounds)
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
@@ -102,6 +162,7 @@ class PasslibFormat(HashFormat):
             if self.truncate_bytes is not None:
                 secret = secret[: self.truncate_bytes]
         context = self._context(params)
+        self._check_cost(encoded, None)
         try:
             return bool(self.handler.verify(secret, encoded, **context))
         except PasswordValueError:

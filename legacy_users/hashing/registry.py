@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
 from legacy_users.hashing.catalog import FORMATS
+from legacy_users.hashing.costs import OverCost
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class HashVerdict:
     format_name: str
     problem: str = ""
     okta_algorithm: str = ""
+    #: The problem is a work factor over its family's ceiling (see `costs.py`).
+    over_cost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -121,6 +124,10 @@ class FormatRegistry:
     def _checked(self, fmt: HashFormat, encoded: str, params: Mapping[str, Any]) -> HashVerdict:
         try:
             fmt.parse(encoded, params)
+        except OverCost as problem:
+            return HashVerdict(
+                fmt.name, f"the hash's cost is over the ceiling: {problem}", over_cost=True
+            )
         except MalformedHash as problem:
             return HashVerdict(
                 fmt.name, f"the hash is not a well-formed {fmt.name} hash ({problem})"
@@ -150,6 +157,9 @@ class FormatRegistry:
             return CheckResult(False, CheckReason.WRONG_PASSWORD, fmt.name)
         try:
             matched = fmt.verify(password, encoded, params or {})
+        except OverCost:
+            # Refused before any hashing: one such check could hold a worker for minutes.
+            return CheckResult(False, CheckReason.OVER_COST, fmt.name)
         except MalformedHash:
             return CheckResult(False, CheckReason.MALFORMED_HASH, fmt.name)
         except Exception as exc:  # noqa: BLE001 - a hasher bug must not become a 500

@@ -58,6 +58,7 @@ class SpringPbkdf2(StructuredFormat):
     """
 
     name = "spring_pbkdf2_body"
+    family = "pbkdf2"
     description = "Spring Pbkdf2PasswordEncoder body"
     detectable = False
     params = ("iterations", "algorithm", "key")
@@ -86,6 +87,7 @@ class SpringScrypt(StructuredFormat):
     """`{scrypt}` SCryptPasswordEncoder: `$hex(log2N<<16 | r<<8 | p)$salt_b64$key_b64`."""
 
     name = "spring_scrypt_body"
+    family = "scrypt"
     description = "Spring SCryptPasswordEncoder body"
     detectable = False
     shape = re.compile(r"^\$[0-9a-f]+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")

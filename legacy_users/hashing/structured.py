@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import equal, password_bytes
+from legacy_users.hashing.costs import check_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +29,16 @@ class Parsed:
 
 
 class StructuredFormat(HashFormat):
-    """A format verified by `derive(password) == digest`, both from `decode(stored)`."""
+    """A format verified by `derive(password) == digest`, both from `decode(stored)`.
+
+    `family` names the cost ceiling the decoded work factor is held to (see `costs.py`):
+    `pbkdf2` reads `iterations`, `scrypt` the `n`, `r`, `p` in `extra`, `phpass` the log2 of
+    `iterations`. Parsing and verifying both refuse a hash over it, before any hashing.
+    """
 
     #: A regex the stored string matches when the format is detectable.
     shape: ClassVar[re.Pattern[str] | None] = None
+    family: ClassVar[str] = ""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -40,11 +47,22 @@ class StructuredFormat(HashFormat):
         return bool(self.detectable and self.shape is not None and self.shape.match(encoded))
 
     def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
-        self.decode(encoded, params)
+        self.check_cost(self.decode(encoded, params))
+
+    def check_cost(self, parsed: Parsed) -> None:
+        """Raise `OverCost` when the decoded work factor is over the family's ceiling."""
+        if self.family == "pbkdf2":
+            check_cost("pbkdf2", parsed.iterations)
+        elif self.family == "scrypt":
+            x = parsed.extra
+            check_cost("scrypt", x["n"] * x["r"] * x["p"])
+        elif self.family == "phpass":
+            check_cost("phpass", parsed.iterations.bit_length() - 1)
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         parsed = self.decode(encoded, params)
+        self.check_cost(parsed)
         secret = self.secret(password, params)
         if secret is None:
             return False

@@ -30,11 +30,13 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
         out.write(f"  {'(no known format)'.ljust(width)}  {audit.unknown:>9}")
     if audit.malformed:
         out.write(f"  {'(malformed)'.ljust(width)}  {audit.malformed:>9}")
+    if audit.over_cost:
+        out.write(f"  {'(over a cost ceiling)'.ljust(width)}  {audit.over_cost:>9}")
     out.write(
         f"Okta can import {audit.okta_importable} users as hashes; "
         f"{audit.needs_hook} need the password import hook."
     )
-    problems = audit.unknown + audit.malformed
+    problems = audit.unknown + audit.malformed + audit.over_cost
     if not problems:
         out.write(command.style.SUCCESS("Every hash can be verified."))
         return

@@ -35,6 +35,7 @@ class HashAudit:
     okta_algorithm: dict[str, str] = field(default_factory=dict)
     unknown: int = 0
     malformed: int = 0
+    over_cost: int = 0
     problems: list[AuditProblem] = field(default_factory=list)
 
     @property
@@ -59,7 +60,9 @@ class HashAudit:
             self.per_format[verdict.format_name] += 1
             self.okta_algorithm[verdict.format_name] = verdict.okta_algorithm
             return
-        if verdict.format_name:
+        if verdict.over_cost:
+            self.over_cost += 1
+        elif verdict.format_name:
             self.malformed += 1
         else:
             self.unknown += 1

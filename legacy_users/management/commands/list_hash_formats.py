@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from legacy_users.hashing import all_formats
+from legacy_users.hashing.costs import FAMILIES
 
 
 def format_rows():
@@ -16,7 +17,10 @@ def format_rows():
 
 
 class Command(BaseCommand):
-    help = "List every legacy hash format the portal verifies."
+    help = (
+        "List every legacy hash format the portal verifies, and the ceilings on a hash's "
+        "work factor (hashes above them are refused at load and never checked)."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -33,9 +37,22 @@ class Command(BaseCommand):
             for row in rows:
                 cells = [f"`{row[0]}`", *(cell.replace("|", "\\|") for cell in row[1:])]
                 self.stdout.write("| " + " | ".join(cells) + " |")
+            self.stdout.write("\nCost ceilings (about a second of one core each at most):\n")
+            self.stdout.write("| family | ceiling | formats |\n|---|---|---|")
+            for family in FAMILIES.values():
+                self.stdout.write(
+                    f"| `{family.name}` | {family.measure}: at most {family.ceiling:,} "
+                    f"| {family.formats} |"
+                )
             return
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
         for row in [header, *rows]:
             cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
             self.stdout.write("  ".join([*cells, row[4]]))
         self.stdout.write(f"\n{len(rows)} formats.")
+        self.stdout.write("\nCost ceilings (about a second of one core each at most):")
+        for family in FAMILIES.values():
+            self.stdout.write(
+                f"  {family.name.ljust(14)} {family.measure}: at most {family.ceiling:,}"
+                f"  ({family.formats})"
+            )
