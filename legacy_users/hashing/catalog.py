@@ -68,7 +68,7 @@ def _crypt_family() -> list[HashFormat]:
             shape=r"^\$1\$[^$:\n]{0,8}\$[./0-9A-Za-z]{22}$",
         ),
         P("apr_md5_crypt", ph.apr_md5_crypt, "Apache APR1 MD5 crypt ($apr1$), htpasswd"),
-        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)", family="sha_crypt"),
+        P("sha1_crypt", ph.sha1_crypt, "NetBSD SHA-1 crypt ($sha1$)", family="pbkdf2"),
         P(
             "sun_md5_crypt",
             ph.sun_md5_crypt,

@@ -88,6 +88,10 @@ def _crypt_scrypt_params(encoded: str) -> dict[str, int]:
     return {"n": 1 << n_log2, "r": r, "p": p}
 
 
+#: libxcrypt's CRYPT_MAX_PASSPHRASE_SIZE: crypt(3) fails on longer passphrases.
+CRYPT_MAX_PASSPHRASE_BYTES = 512
+
+
 class SystemCrypt(StructuredFormat):
     """A crypt(3) method libxcrypt implements (yescrypt `$y$`, scrypt `$7$`)."""
 
@@ -109,8 +113,8 @@ class SystemCrypt(StructuredFormat):
         crypt = _system_crypt()
         if crypt is None:
             raise RuntimeError("this Python has no crypt(3) module")
-        if "\x00" in password:
-            return False
+        if "\x00" in password or len(password.encode("utf-8")) > CRYPT_MAX_PASSPHRASE_BYTES:
+            return False  # crypt(3) refuses it: it cannot be the stored password
         result = crypt(password, encoded)
         if not result or result.startswith("*"):
             raise MalformedHash(f"crypt(3) rejected the {self.name} settings")
