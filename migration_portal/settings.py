@@ -5,6 +5,7 @@ a SQLite file next to `manage.py`. In production (`DEBUG` off) a missing secret 
 service at start-up with a message that names the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "legacy_users",
     "hooks",
 ]
@@ -58,7 +60,33 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses a locked-out admin login before any hashing.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Which faces this process serves -------------------------------------------------------
+# Okta's hooks and the operators' admin run from the same code; production serves them from
+# separate processes (HOOKS_ENABLED=false on the admin's, ADMIN_ENABLED=false on the hook's)
+# so an admin login's password hashing never takes a worker Okta is waiting on.
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
+HOOKS_ENABLED = env.bool("HOOKS_ENABLED", default=True)
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/" or ADMIN_URL.startswith(("hooks/", "healthz")):
+    raise ImproperlyConfigured("ADMIN_URL must be a path of its own, e.g. ops-7f3a/")
+if not ADMIN_ENABLED and not HOOKS_ENABLED:
+    raise ImproperlyConfigured("ADMIN_ENABLED and HOOKS_ENABLED are both off: nothing to serve.")
+
+# Admin logins are throttled by django-axes: after ADMIN_LOGIN_FAILURE_LIMIT failures from
+# one address (for one username, or in all) that address is refused, without hashing, for
+# ADMIN_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "migration_portal.urls"
 

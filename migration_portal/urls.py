@@ -1,5 +1,10 @@
-"""Top-level URLs: the Okta-facing hooks, the operators' admin and a health check."""
+"""Top-level URLs: the Okta-facing hooks, the operators' admin and a health check.
 
+Which of the first two a process serves is configuration (HOOKS_ENABLED, ADMIN_ENABLED,
+ADMIN_URL): the same code runs the hook's processes and the admin's.
+"""
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,8 +14,8 @@ admin.site.site_header = "Migration portal"
 admin.site.site_title = "Migration portal"
 admin.site.index_title = "Legacy users moving to Okta"
 
-urlpatterns = [
-    path("hooks/", include("hooks.urls")),
-    path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
-]
+urlpatterns = [path("healthz", healthz, name="healthz")]
+if settings.HOOKS_ENABLED:
+    urlpatterns.append(path("hooks/", include("hooks.urls")))
+if settings.ADMIN_ENABLED:
+    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))

@@ -3,6 +3,7 @@ not in any table, not in any log record, not in an error report, not in a respon
 
 import json
 import logging
+import re
 import sys
 from datetime import timedelta
 
@@ -57,6 +58,7 @@ def test_canary_password_is_nowhere_after_every_outcome(
     make_user(
         login="exploding@example.com", password_hash=ph.md5_crypt.hash("x"), hash_format="md5_crypt"
     )
+    make_user(login="costly@example.com", password_hash="$2b$31$" + "a" * 53, hash_format="bcrypt")
 
     def send(body, **kwargs):
         response = post_hook(body, **kwargs)
@@ -77,6 +79,11 @@ def test_canary_password_is_nowhere_after_every_outcome(
     send(retry)  # Okta's retry
     for _ in range(3):  # throttled after two failures
         send(import_request("ghost@example.com", CANARY))
+    statuses["costly"] = send(import_request("costly@example.com", CANARY)).status_code
+    statuses["too-long"] = send(import_request("right@example.com", CANARY * 100)).status_code
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 1  # the source that failed is now locked out
+    statuses["source-locked"] = send(import_request("right@example.com", CANARY)).status_code
+    settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 10
     bad = import_request("right@example.com", CANARY, eventType="com.okta.something.else")
     statuses["bad-body"] = send(bad).status_code
     statuses["no-auth"] = send(import_request("right@example.com", CANARY), headers={}).status_code
@@ -100,6 +107,9 @@ def test_canary_password_is_nowhere_after_every_outcome(
         "no-auth": 401,
         "deadline": 503,
         "exploding": 200,
+        "costly": 200,
+        "too-long": 200,
+        "source-locked": 200,
     }
     reasons = set(VerificationAttempt.objects.values_list("reason", flat=True))
     assert reasons >= {
@@ -112,6 +122,9 @@ def test_canary_password_is_nowhere_after_every_outcome(
         "throttled_login",
         "deadline_exceeded",
         "verification_error",
+        "over_cost",
+        "password_too_long",
+        "locked_source",
     }
     assert CANARY not in every_stored_value()
     assert CANARY not in seen()
@@ -179,3 +192,25 @@ def test_log_filter_redacts_password_fields_in_any_record():
     assert CANARY not in record.getMessage()
     assert '"password": "[redacted]"' in record.getMessage()
     assert redact("user=bob password=hunter2 next") == "user=bob password=[redacted] next"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        json.dumps({"data": {"context": {"credential": {"password": 'X1 b, "X2" {X3}'}}}}),
+        json.dumps({"Password": "X1's, {X2} X3"}),
+        str({"password": "X1 X2, X3}"}),
+        "username=bob&password=X1%20X2%2CX3&next=/",
+        "password: X1X2X3 tail",
+        "Authorization: Bearer X1.X2.X3",
+        "Authorization: SSWS 00X1X2-X3",
+        "headers={'Authorization': 'Basic X1X2X3=='}",
+        '{"api_token": "00X1-X2-X3", "x": 1}',
+    ],
+)
+def test_redaction_covers_quoted_form_and_header_values(line):
+    redacted = redact(line)
+
+    assert "[redacted]" in redacted
+    assert not {"X1", "X2", "X3"} & set(re.findall(r"X\d", redacted)), redacted
+    assert redact(redacted) == redacted  # stable

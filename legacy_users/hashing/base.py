@@ -83,8 +83,3 @@ class HashFormat:
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         """Return whether `password` matches; raise `MalformedHash` for a bad string."""
         raise NotImplementedError
-
-    def summary(self, encoded: str) -> str:
-        """A masked rendering for the admin: the format's visible prefix, never the digest."""
-        visible = min(len(encoded) // 4, 8)
-        return f"{encoded[:visible]}… ({len(encoded)} chars)"
