@@ -1,10 +1,8 @@
 """The guard every Okta-facing view sits behind: method, authentication, load, clean errors."""
 
 import logging
-import threading
 from functools import wraps
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.views.decorators.csrf import csrf_exempt
 
@@ -13,17 +11,6 @@ from hooks.errors import HookError, ServiceUnavailable, error_response
 from legacy_users.services.password_import import HookUnavailable
 
 logger = logging.getLogger(__name__)
-
-_slots_lock = threading.Lock()
-_slots: threading.BoundedSemaphore | None = None
-
-
-def _call_slots() -> threading.BoundedSemaphore:
-    global _slots  # one semaphore per process, made on first use
-    with _slots_lock:
-        if _slots is None:
-            _slots = threading.BoundedSemaphore(settings.OKTA_HOOK_MAX_CONCURRENT)
-        return _slots
 
 
 def unavailable(message: str):
@@ -34,9 +21,9 @@ def unavailable(message: str):
 
 
 def okta_hook(view=None, *, methods=("POST",), auth: Authenticators = password_hook_auth):
-    """Accept only calls with `methods` that `auth` authenticates; refuse at once when
-    overloaded; turn `HookError` into its JSON 4xx and an unfinishable call (time budget,
-    cache, JWKS, database) into a logged 503.
+    """Accept only calls with `methods` that `auth` authenticates; turn `HookError` into its
+    JSON 4xx and a call that cannot be answered in time (shed under load, over its budget,
+    cache, JWKS or database down) into a fast, logged 503.
 
     Authentication happens before the body is read and before any database work, so an
     unauthenticated caller learns nothing and costs next to nothing. A hook whose
@@ -64,12 +51,6 @@ def okta_hook(view=None, *, methods=("POST",), auth: Authenticators = password_h
             return error_response(
                 401, "unauthorized", "Missing or wrong hook authentication header."
             )
-        slots = _call_slots()
-        if not slots.acquire(blocking=False):
-            logger.warning(
-                "hook call refused: %s calls already in progress", settings.OKTA_HOOK_MAX_CONCURRENT
-            )
-            return unavailable("Too many calls in progress; retry.")
         try:
             return view(request, *args, **kwargs)
         except HookError as error:
@@ -83,7 +64,5 @@ def okta_hook(view=None, *, methods=("POST",), auth: Authenticators = password_h
         except DatabaseError as exc:
             logger.error("hook call failed on the database: %s", type(exc).__name__)
             return unavailable("The database is unavailable; retry.")
-        finally:
-            slots.release()
 
     return guarded

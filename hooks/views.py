@@ -9,6 +9,7 @@ from hooks.payloads import EventHookDelivery, PasswordImportRequest, verificatio
 from hooks.responses import password_import_response
 from legacy_users.services.okta_events import okta_events_receive
 from legacy_users.services.password_import import password_import_verify
+from migration_portal.serving import request_arrival
 
 
 @okta_hook
@@ -25,6 +26,7 @@ def password_import(request):
         event_id=call.event_id,
         request_id=call.request_id,
         ip_address=call.ip_address,
+        arrived=request_arrival(request.META),
     )
     return password_import_response(verified=decision.verified)
 

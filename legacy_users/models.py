@@ -146,6 +146,7 @@ class AttemptReason(models.TextChoices):
     LOCKED_SOURCE = "locked_source", "Locked for this source"
     RETRY = "retry", "Okta's retry of an answered call"
     UNAVAILABLE = "unavailable", "A service the answer needs failed"
+    SHED = "shed", "Shed: no verification slot within the budget"
     DEADLINE = "deadline_exceeded", "Over the time budget"
 
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: when the request arrived (a hook call's budget starts there).
+    "migration_portal.serving.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,8 +238,13 @@ OKTA_HOOK_MAX_PASSWORD_BYTES = env.int("OKTA_HOOK_MAX_PASSWORD_BYTES", default=1
 # Okta waits 3 s: a call that cannot answer within this budget answers 503 (Okta retries once)
 # and never marks a user verified late.
 OKTA_HOOK_DEADLINE_MS = env.int("OKTA_HOOK_DEADLINE_MS", default=2500)
-# Hook calls one process works on at once; more are refused at once with 503, not queued.
-OKTA_HOOK_MAX_CONCURRENT = env.int("OKTA_HOOK_MAX_CONCURRENT", default=16)
+# Password checks one process runs at once. A call waits for a slot only while it can still
+# be answered within its budget; otherwise it is shed at once with 503 (Okta retries once).
+# One per process is right with one process per core (gunicorn.conf.py).
+OKTA_HOOK_VERIFY_SLOTS = env.int("OKTA_HOOK_VERIFY_SLOTS", default=1)
+# Behind a proxy that sets X-Request-Start (and strips any client copy): a call's budget
+# starts there, so the proxy's own queue counts.
+TRUST_X_REQUEST_START = env.bool("TRUST_X_REQUEST_START", default=False)
 # Wrong passwords from one source (an IPv4 address or an IPv6 /64) that lock that source out
 # of that login, and for how long. The whole account is locked (in the database, shown in
 # the admin) only when failures for it come from at least OKTA_HOOK_LOCKOUT_SOURCES sources.

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn migration_portal.wsgi)."""
+"""WSGI entry point (`gunicorn migration_portal.wsgi`; gunicorn.conf.py sets the rest)."""
 
 import os
 

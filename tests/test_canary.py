@@ -120,7 +120,7 @@ def test_canary_password_is_nowhere_after_every_outcome(
         "locked",
         "retry",
         "throttled_login",
-        "deadline_exceeded",
+        "shed",
         "verification_error",
         "over_cost",
         "password_too_long",

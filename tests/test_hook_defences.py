@@ -321,9 +321,20 @@ def test_a_reused_event_id_for_another_login_is_not_a_retry(make_user, post_hook
 # --- deadline and overload -----------------------------------------------------------------
 
 
-def test_a_call_past_its_budget_is_503_and_changes_nothing(make_user, post_hook, settings):
-    settings.OKTA_HOOK_DEADLINE_MS = 0
+def test_a_call_past_its_budget_is_503_and_changes_nothing(
+    make_user, post_hook, settings, monkeypatch
+):
+    from legacy_users.services import password_import
+
+    settings.OKTA_HOOK_DEADLINE_MS = 150
     user = make_user(password="Okta")
+    original = password_import.check_password
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)  # a check that overruns the budget once started
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(password_import, "check_password", slow)
 
     response = post_hook(import_request(user.login, "Okta"))
 
@@ -335,22 +346,84 @@ def test_a_call_past_its_budget_is_503_and_changes_nothing(make_user, post_hook,
     assert (attempt.outcome, attempt.reason) == ("ERROR", "deadline_exceeded")
 
 
-def test_calls_over_the_concurrency_limit_are_refused_at_once(make_user, post_hook, monkeypatch):
-    import threading as threading_module
+@pytest.fixture
+def fresh_slots(monkeypatch):
+    """A new set of verification slots (no timings remembered from other tests)."""
+    from legacy_users.services import admission, password_import
 
-    from hooks import decorators
+    slots = admission.VerificationSlots()
+    monkeypatch.setattr(password_import, "verification_slots", slots)
+    return slots
 
-    make_user(password="Okta")
-    monkeypatch.setattr(decorators, "_slots", threading_module.BoundedSemaphore(1))
-    decorators._slots.acquire()  # one call already in progress
-    try:
-        response = post_hook(import_request("isaac.brock@example.com", "Okta"))
-    finally:
-        decorators._slots.release()
+
+def test_a_call_that_cannot_get_a_slot_in_time_is_shed_at_once(
+    make_user, post_hook, settings, fresh_slots
+):
+    settings.OKTA_HOOK_DEADLINE_MS = 2500
+    user = make_user(password="Okta")
+    with fresh_slots.slot(format_name="bcrypt", deadline=time.monotonic() + 10):  # one busy
+        fresh_slots._expected["bcrypt"] = 2.6  # a check here takes longer than the budget
+        started = time.monotonic()
+        response = post_hook(import_request(user.login, "Okta"))
+        took = time.monotonic() - started
+
+    assert response.status_code == 503 and response["Retry-After"] == "1"
+    assert took < 0.2  # answered at once, not after waiting
+    attempt = VerificationAttempt.objects.get()
+    assert (attempt.outcome, attempt.reason) == ("ERROR", "shed")
+    user.refresh_from_db()
+    assert user.status == "pending"
+
+
+def test_a_call_waits_for_a_slot_while_it_can_still_finish_in_time(
+    make_user, post_hook, settings, fresh_slots
+):
+    user = make_user(password="Okta")
+    holder_started = threading.Event()
+
+    def hold_a_slot():
+        with fresh_slots.slot(format_name="bcrypt", deadline=time.monotonic() + 10):
+            holder_started.set()
+            time.sleep(0.3)
+
+    holder = threading.Thread(target=hold_a_slot)
+    holder.start()
+    holder_started.wait()
+    started = time.monotonic()
+    answer = post_hook(import_request(user.login, "Okta"))
+    holder.join()
+
+    assert verdict(answer) == "VERIFIED"
+    assert time.monotonic() - started >= 0.25  # it waited for the slot, then was served
+
+
+def test_the_budget_runs_from_arrival_not_from_when_django_sees_the_call(
+    make_user, client, hook_url, auth_headers, settings
+):
+    settings.OKTA_HOOK_DEADLINE_MS = 2500
+    settings.TRUST_X_REQUEST_START = True
+    user = make_user(password="Okta")
+    queued_3s_ago = f"t={time.time() - 3:.3f}"  # nginx's $msec form
+
+    response = client.post(
+        hook_url,
+        data=import_request(user.login, "Okta"),
+        content_type="application/json",
+        headers={**auth_headers, "X-Request-Start": queued_3s_ago},
+    )
 
     assert response.status_code == 503
-    assert response["Retry-After"] == "1"
-    assert VerificationAttempt.objects.count() == 0
+    assert VerificationAttempt.objects.get().reason == "shed"
+    user.refresh_from_db()
+    assert user.status == "pending"  # never verified late
+    settings.TRUST_X_REQUEST_START = False
+    untrusted = client.post(
+        hook_url,
+        data=import_request(user.login, "Okta"),
+        content_type="application/json",
+        headers={**auth_headers, "X-Request-Start": queued_3s_ago},
+    )
+    assert verdict(untrusted) == "VERIFIED"  # a header nobody vouches for changes nothing
 
 
 def test_database_failure_is_503_not_500(make_user, post_hook, monkeypatch):
@@ -407,12 +480,9 @@ def test_unknown_logins_cost_a_hash_check_like_known_ones(db, post_hook, count_h
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_calls_for_one_user_make_one_transition(make_user, settings, monkeypatch):
-    from hooks import decorators
-
-    monkeypatch.setattr(decorators, "_slots", None)  # made again with the limit below
     settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 1000
     settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 1000
-    settings.OKTA_HOOK_MAX_CONCURRENT = 64
+    settings.OKTA_HOOK_VERIFY_SLOTS = 8
     user = make_user(password="Okta")
     passwords = ["Okta" if i % 5 == 0 else f"wrong-{i}" for i in range(50)]
     barrier = threading.Barrier(len(passwords))

@@ -32,6 +32,7 @@ from legacy_users.models import (
     LegacyUser,
     VerificationAttempt,
 )
+from legacy_users.services.admission import NoSlotInTime, verification_slots
 from legacy_users.services.migration import (
     user_mark_verified,
     user_record_attempt,
@@ -130,20 +131,28 @@ def password_import_verify(
     event_id: str = "",
     request_id: str = "",
     ip_address: str | None = None,
+    arrived: float | None = None,
 ) -> PasswordImportDecision:
     """Check a sign-in Okta forwarded, move the user's state, and record the call.
 
-    The password is only passed to the hash check and the password validators; it is not
-    stored, logged or returned. Raises `HookUnavailable` when the time budget runs out
-    before the answer is settled (no state has changed then).
+    The time budget (OKTA_HOOK_DEADLINE_MS) runs from `arrived` (the request's arrival,
+    `time.monotonic()`; now when not given). The password is only passed to the hash check
+    and the password validators; it is not stored, logged or returned. Raises
+    `HookUnavailable` when the call cannot be answered within its budget (no state has
+    changed then): shed for want of a verification slot, or over the budget.
     """
-    call = _Call(login, event_id, request_id, ip_address, time.monotonic())
+    call = _Call(login, event_id, request_id, ip_address, arrived or time.monotonic())
     deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     login_key = normalize_login(login)
     try:
+        if time.monotonic() >= deadline:
+            raise NoSlotInTime("the call spent its whole budget queued")
         return _verify(call, login_key, password, deadline)
     except CountersUnavailable as exc:
         _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
+        raise HookUnavailable(str(exc)) from None
+    except NoSlotInTime as exc:
+        _answer(call, None, AttemptReason.SHED, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable(str(exc)) from None
 
 
@@ -169,15 +178,17 @@ def _verify(call: _Call, login_key: str, password: str, deadline: float) -> Pass
         # Never hashed: no real sign-in sends one, and its cost grows with its length.
         reason, verified = AttemptReason.PASSWORD_TOO_LONG, False
     elif user is None:
-        check_password(password, _dummy_hash(), format_name="bcrypt")
+        with verification_slots.slot(format_name="bcrypt", deadline=deadline):
+            check_password(password, _dummy_hash(), format_name="bcrypt")
         reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
-        result = check_password(
-            password,
-            user.password_hash,
-            format_name=user.hash_format,
-            params=user.hash_check_params(),
-        )
+        with verification_slots.slot(format_name=user.hash_format, deadline=deadline):
+            result = check_password(
+                password,
+                user.password_hash,
+                format_name=user.hash_format,
+                params=user.hash_check_params(),
+            )
         reason, verified, hash_format = (
             AttemptReason(result.reason.value),
             result.verified,

@@ -1,0 +1,35 @@
+"""Production serving: gunicorn reads this file by itself (`gunicorn migration_portal.wsgi`).
+
+Every knob can be overridden from the environment (GUNICORN_*), or on the command line.
+The choices, measured with bench/hook_load.py on a 2-core machine (README, "Capacity"):
+- one process per core, each with threads: password hashing (bcrypt, PBKDF2, scrypt,
+  argon2) releases the GIL, so a process's threads hash in parallel while its other threads
+  read the next requests; the threads also take calls off the socket at once, so a call's
+  time budget starts when it arrives, not when a worker is free (AdmissionWorker);
+- a worker that stays silent past `timeout` is restarted: no hook call lives past Okta's
+  3 s anyway (OKTA_HOOK_DEADLINE_MS ends it at 2.5 s), so 10 s only catches a stuck one.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count())
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "migration_portal.serving.AdmissionWorker")
+threads = _int("GUNICORN_THREADS", 16)
+# Okta holds each call open at most 3 s; a worker silent for longer than this is stuck.
+timeout = _int("GUNICORN_TIMEOUT", 10)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 5)
+# Okta reuses connections; keep them a little longer than a burst's gap.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+backlog = _int("GUNICORN_BACKLOG", 2048)
+# Recycle workers now and then (jittered so they do not all restart together).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
