@@ -73,6 +73,15 @@ MIDDLEWARE = [
 ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
 HOOKS_ENABLED = env.bool("HOOKS_ENABLED", default=True)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if not ADMIN_ENABLED:
+    # A hook-only process has no sessions, logins, forms or static files to serve.
+    MIDDLEWARE = [
+        "migration_portal.serving.ArrivalMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    ]
+    # The admin app stays installed (its tables, the commands) but is not served here.
+    SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410", "axes.W002"]
 if ADMIN_URL == "/" or ADMIN_URL.startswith(("hooks/", "healthz")):
     raise ImproperlyConfigured("ADMIN_URL must be a path of its own, e.g. ops-7f3a/")
 if not ADMIN_ENABLED and not HOOKS_ENABLED:
@@ -114,7 +123,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Off by default: a health check is one more round trip on every hook call, and a broken
+# connection costs one 503 (which Okta retries) before Django replaces it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The quickstart's SQLite: writers queue for the lock (IMMEDIATE) instead of failing
     # with "database is locked" when several hook calls write at once.
@@ -140,7 +151,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "migration_portal.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer must fail the call fast (503), not hang it.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},

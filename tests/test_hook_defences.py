@@ -434,7 +434,7 @@ def test_database_failure_is_503_not_500(make_user, post_hook, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("legacy_users.models.VerificationAttempt.objects.create", down)
+    monkeypatch.setattr("legacy_users.services.password_import._record_call", down)
     response = post_hook(import_request("isaac.brock@example.com", "Okta"))
 
     assert response.status_code == 503

@@ -1,66 +1,112 @@
 """The migration state machine: every change of a legacy user's status happens here.
 
 Each transition is one conditional UPDATE, so two hook calls racing for the same user
-cannot both move it, and counters are incremented in SQL (`F()`), never read-modify-write.
+cannot both move it, and counters are incremented in SQL, never read-modify-write.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
 
 from legacy_users.models import LegacyUser, MigrationStatus
 
+# The three transitions a hook call makes are written as SQL once: they run on every sign-in,
+# and compiling the equivalent ORM expressions cost more than the statements themselves
+# (bench/hook_load.py). Portable SQL: PostgreSQL and SQLite run the same text.
+_USERS = LegacyUser._meta.db_table
+_MARK_VERIFIED = f"""
+UPDATE {_USERS} SET
+    status = CASE WHEN status = %s THEN %s ELSE status END,
+    verified_at = CASE WHEN status = %s THEN %s ELSE verified_at END,
+    failed_attempts = 0, locked_until = NULL, last_attempt_at = %s, updated_at = %s,
+    weak_password = %s, weak_password_reason = %s
+WHERE id = %s"""
+_RECORD_FAILURE = f"""
+UPDATE {_USERS} SET
+    failed_attempts = failed_attempts + 1,
+    locked_until = CASE WHEN %s AND failed_attempts >= %s THEN %s ELSE locked_until END,
+    last_attempt_at = %s, updated_at = %s
+WHERE id = %s"""
+_RECORD_ATTEMPT = f"UPDATE {_USERS} SET last_attempt_at = %s, updated_at = %s WHERE id = %s"
 
-def user_mark_verified(*, user_id: int, at: datetime, weak_reason: str = "") -> bool:
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement and its parameters."""
+
+    sql: str
+    params: list
+
+
+def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = "") -> Statement:
     """Record a correct password: pending becomes verified, failures and lock reset.
 
     `weak_reason` is the password validators' verdict (their codes, never the password).
-    Returns True when this call made the pending -> verified transition; False when the
-    user was already verified (Okta may ask again while its org is read-only).
+    A user already past pending (Okta may ask again while its org is read-only) keeps its
+    status and its first `verified_at`. One UPDATE: the transition is decided in SQL, so
+    simultaneous calls make it once.
     """
-    values = {
-        "failed_attempts": 0,
-        "locked_until": None,
-        "last_attempt_at": at,
-        "updated_at": at,
-        "weak_password": bool(weak_reason),
-        "weak_password_reason": weak_reason[:200],
-    }
-    moved = LegacyUser.objects.filter(pk=user_id, status=MigrationStatus.PENDING).update(
-        status=MigrationStatus.VERIFIED, verified_at=at, **values
+    when = connection.ops.adapt_datetimefield_value(at)
+    pending, verified = MigrationStatus.PENDING.value, MigrationStatus.VERIFIED.value
+    return Statement(
+        _MARK_VERIFIED,
+        [
+            pending,
+            verified,
+            pending,
+            when,
+            when,
+            when,
+            bool(weak_reason),
+            weak_reason[:200],
+            user_id,
+        ],
     )
-    if not moved:
-        LegacyUser.objects.filter(pk=user_id).update(**values)
-    return bool(moved)
 
 
-def user_record_failure(*, user_id: int, at: datetime, lock: bool = False) -> None:
+def record_failure_statement(*, user_id: int, at: datetime, lock: bool = False) -> Statement:
     """Record a wrong password: one more consecutive failure and, when `lock` (failures come
     from several sources, so one attacker cannot lock a user out cheaply), the account-wide
     lock once the count reaches the threshold.
 
     One UPDATE: the count and the lock are decided in SQL, so concurrent failures all count.
     """
-    threshold = settings.OKTA_HOOK_LOCKOUT_THRESHOLD if lock else None
-    lock_until = at + timedelta(minutes=settings.OKTA_HOOK_LOCKOUT_MINUTES)
-    locked_until = F("locked_until")
-    if threshold is not None:
-        locked_until = Case(
-            When(failed_attempts__gte=threshold - 1, then=Value(lock_until)),
-            default=F("locked_until"),
-        )
-    LegacyUser.objects.filter(pk=user_id).update(
-        failed_attempts=F("failed_attempts") + 1,
-        locked_until=locked_until,
-        last_attempt_at=at,
-        updated_at=at,
+    when = connection.ops.adapt_datetimefield_value(at)
+    lock_until = connection.ops.adapt_datetimefield_value(
+        at + timedelta(minutes=settings.OKTA_HOOK_LOCKOUT_MINUTES)
     )
+    threshold = settings.OKTA_HOOK_LOCKOUT_THRESHOLD - 1
+    return Statement(_RECORD_FAILURE, [bool(lock), threshold, lock_until, when, when, user_id])
 
 
-def user_record_attempt(*, user_id: int, at: datetime) -> None:
+def record_attempt_statement(*, user_id: int, at: datetime) -> Statement:
     """Record a sign-in we did not judge on the password (unusable hash, locked, throttled)."""
-    LegacyUser.objects.filter(pk=user_id).update(last_attempt_at=at, updated_at=at)
+    when = connection.ops.adapt_datetimefield_value(at)
+    return Statement(_RECORD_ATTEMPT, [when, when, user_id])
+
+
+def user_change_with_audit(*, change: Statement | None, audit: Statement) -> int:
+    """Apply a user's state change and write the audit row of the call that caused it, both
+    or neither; returns the audit row's id (`audit` is an `INSERT ... RETURNING id`).
+
+    On PostgreSQL this is one statement (a data-modifying WITH): atomic without the two
+    extra round trips of BEGIN and COMMIT, on every hook call. Elsewhere, a transaction.
+    """
+    with connection.cursor() as cursor:
+        if change is None:
+            cursor.execute(audit.sql, audit.params)
+            return cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH state AS ({change.sql}) {audit.sql}", change.params + audit.params
+            )
+            return cursor.fetchone()[0]
+        with transaction.atomic():
+            cursor.execute(change.sql, change.params)
+            cursor.execute(audit.sql, audit.params)
+            return cursor.fetchone()[0]  # read before the commit, which SQLite requires
 
 
 def user_unlock(*, user_id: int, at: datetime) -> bool:

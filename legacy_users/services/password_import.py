@@ -10,6 +10,7 @@ budget has run out; during a password spray wrong answers are slowed, right ones
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import secrets
 import time
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
@@ -34,9 +35,11 @@ from legacy_users.models import (
 )
 from legacy_users.services.admission import NoSlotInTime, verification_slots
 from legacy_users.services.migration import (
-    user_mark_verified,
-    user_record_attempt,
-    user_record_failure,
+    Statement,
+    mark_verified_statement,
+    record_attempt_statement,
+    record_failure_statement,
+    user_change_with_audit,
 )
 from legacy_users.services.throttling import (
     CountersUnavailable,
@@ -48,7 +51,6 @@ from legacy_users.services.throttling import (
 logger = logging.getLogger(__name__)
 
 _LOGIN_FIELD_MAX = VerificationAttempt._meta.get_field("login").max_length
-_USER_FIELDS = (*LegacyUser.CHECK_FIELDS, "locked_until")
 
 
 class HookUnavailable(Exception):
@@ -96,20 +98,84 @@ def password_weakness(password: str, user: LegacyUser) -> str:
     return ""
 
 
-def _previous_answer(event_id: str, login_key: str) -> str | None:
-    """The outcome already given to this Okta event for this login, if Okta is retrying."""
-    if not event_id:
-        return None
-    previous = (
-        VerificationAttempt.objects.filter(event_id=event_id)
-        .exclude(outcome=AttemptOutcome.ERROR)
-        .order_by("-id")
-        .values_list("outcome", "login")
-        .first()
+_USERS = LegacyUser._meta.db_table
+_ATTEMPTS = VerificationAttempt._meta.db_table
+# The hook's lookup and audit insert, written as SQL once: they run on every sign-in, and
+# compiling them through the ORM cost more than running them (bench/hook_load.py). Portable
+# SQL: PostgreSQL and SQLite run the same text.
+_SIGN_IN = f"""
+SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.password_hash, u.hash_format,
+       u.salt, u.hash_params,
+       CASE WHEN u.locked_until > %s THEN 1 ELSE 0 END,
+       (SELECT a.outcome FROM {_ATTEMPTS} a
+        WHERE a.event_id = %s AND a.event_id <> '' AND a.user_id = u.id AND a.outcome <> %s
+        ORDER BY a.id DESC LIMIT 1)
+FROM {_USERS} u WHERE u.login_key = %s"""
+_PREVIOUS_FOR_NOBODY = f"""
+SELECT outcome, login FROM {_ATTEMPTS}
+WHERE event_id = %s AND outcome <> %s ORDER BY id DESC LIMIT 1"""
+_RECORD_CALL = f"""
+INSERT INTO {_ATTEMPTS} (event_id, request_id, login, user_id, outcome, reason, hash_format,
+                         ip_address, duration_ms, created_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+
+
+@dataclass(frozen=True, slots=True)
+class _SignIn:
+    """Who is signing in (None: no such login), whether they are locked, and the answer
+    already given to this Okta event for this login if Okta is retrying ("")."""
+
+    user: LegacyUser | None
+    locked: bool
+    previous: str
+
+
+def _sign_in(event_id: str, login_key: str) -> _SignIn:
+    """One query for a known login (two for an unknown one that Okta is retrying)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    error = AttemptOutcome.ERROR.value
+    with connection.cursor() as cursor:
+        cursor.execute(_SIGN_IN, [now, event_id, error, login_key])
+        row = cursor.fetchone()
+        if row is None:
+            if not event_id:
+                return _SignIn(None, False, "")
+            cursor.execute(_PREVIOUS_FOR_NOBODY, [event_id, error])
+            previous = cursor.fetchone()
+            same_login = previous is not None and normalize_login(previous[1]) == login_key
+            return _SignIn(None, False, previous[0] if same_login else "")
+    params = row[8]
+    user = LegacyUser(
+        id=row[0],
+        login=row[1],
+        email=row[2],
+        first_name=row[3],
+        last_name=row[4],
+        password_hash=row[5],
+        hash_format=row[6],
+        salt=row[7],
+        hash_params=json.loads(params) if isinstance(params, str) else params or {},
     )
-    if previous is None or normalize_login(previous[1]) != login_key:
-        return None
-    return previous[0]
+    return _SignIn(user, bool(row[9]), row[10] or "")
+
+
+def _record_call(call: _Call, user: LegacyUser | None, **fields: str) -> Statement:
+    """The call's audit row, as an INSERT returning its id."""
+    return Statement(
+        _RECORD_CALL,
+        [
+            call.event_id[:255],
+            call.request_id[:255],
+            call.login[:_LOGIN_FIELD_MAX],
+            user.pk if user is not None else None,
+            fields["outcome"],
+            fields["reason"],
+            fields["hash_format"],
+            connection.ops.adapt_ipaddressfield_value(call.ip_address),
+            int((time.monotonic() - call.started) * 1000),
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        ],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +224,8 @@ def password_import_verify(
 
 @sensitive_variables()
 def _verify(call: _Call, login_key: str, password: str, deadline: float) -> PasswordImportDecision:
-    previous = _previous_answer(call.event_id, login_key)
+    sign_in = _sign_in(call.event_id, login_key)
+    user, previous = sign_in.user, sign_in.previous
     if previous == AttemptOutcome.UNVERIFIED:
         # Okta's retry of a call we refused: the same answer, and no second failure counted.
         return _answer(call, None, AttemptReason.RETRY, verified=False)
@@ -169,9 +236,8 @@ def _verify(call: _Call, login_key: str, password: str, deadline: float) -> Pass
     if throttled:
         return _answer(call, None, throttled, verified=False)
 
-    user = LegacyUser.objects.filter(login_key=login_key).only(*_USER_FIELDS).first()
-    if user is not None and user.locked_until and user.locked_until > timezone.now():
-        return _answer(call, user, AttemptReason.LOCKED, verified=False, change="touch")
+    if sign_in.locked:
+        return _answer(call, user, AttemptReason.LOCKED, verified=False, change_kind="touch")
 
     hash_format = ""
     if len(password.encode("utf-8")) > settings.OKTA_HOOK_MAX_PASSWORD_BYTES:
@@ -212,7 +278,7 @@ def _verify(call: _Call, login_key: str, password: str, deadline: float) -> Pass
         user,
         reason,
         verified=verified,
-        change="judge",
+        change_kind="judge",
         weakness=weakness,
         hash_format=hash_format,
         tally=tally,
@@ -242,7 +308,7 @@ def _answer(
     reason: AttemptReason,
     *,
     verified: bool,
-    change: str = "",
+    change_kind: str = "",
     weakness: str = "",
     hash_format: str = "",
     outcome: str = "",
@@ -253,27 +319,20 @@ def _answer(
     when the `tally` shows failures from enough sources."""
     now = timezone.now()
     outcome = outcome or (AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED)
-    with transaction.atomic():
-        if user is not None and change == "judge":
-            if verified:
-                user_mark_verified(user_id=user.pk, at=now, weak_reason=weakness)
-            elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
-                many_sources = bool(tally and tally.sources >= settings.OKTA_HOOK_LOCKOUT_SOURCES)
-                user_record_failure(user_id=user.pk, at=now, lock=many_sources)
-            else:
-                user_record_attempt(user_id=user.pk, at=now)
-        elif user is not None and change == "touch":
-            user_record_attempt(user_id=user.pk, at=now)
-        attempt = VerificationAttempt.objects.create(
-            event_id=call.event_id[:255],
-            request_id=call.request_id[:255],
-            login=call.login[:_LOGIN_FIELD_MAX],
-            user=user,
-            outcome=outcome,
-            reason=reason,
-            hash_format=hash_format,
-            ip_address=call.ip_address,
-            duration_ms=int((time.monotonic() - call.started) * 1000),
-        )
-    logger.info("password import: attempt=%s outcome=%s reason=%s", attempt.pk, outcome, reason)
-    return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt.pk)
+    change = None
+    if user is not None and change_kind == "judge":
+        if verified:
+            change = mark_verified_statement(user_id=user.pk, at=now, weak_reason=weakness)
+        elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
+            many_sources = bool(tally and tally.sources >= settings.OKTA_HOOK_LOCKOUT_SOURCES)
+            change = record_failure_statement(user_id=user.pk, at=now, lock=many_sources)
+        else:
+            change = record_attempt_statement(user_id=user.pk, at=now)
+    elif user is not None and change_kind == "touch":
+        change = record_attempt_statement(user_id=user.pk, at=now)
+    attempt_id = user_change_with_audit(
+        change=change,
+        audit=_record_call(call, user, outcome=outcome, reason=reason, hash_format=hash_format),
+    )
+    logger.info("password import: attempt=%s outcome=%s reason=%s", attempt_id, outcome, reason)
+    return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt_id)

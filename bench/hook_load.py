@@ -1,0 +1,276 @@
+"""The hook under Okta's sign-in burst, side by side with what a user could run instead.
+
+Starts each server in turn, one at a time, on this machine:
+- `node`: the Okta guide's Node/Express sample (in memory, no hashing: the HTTP ceiling);
+- `peer`: a minimal Django + PostgreSQL hook (lookup, passlib verify, update, audit insert;
+  gunicorn, 4 sync workers, as its README starts it);
+- `portal`: this project as the README serves it (`gunicorn migration_portal.wsgi`, its
+  gunicorn.conf.py, Redis, DEBUG off),
+and drives each with wrk and the peers' `hook_rand.lua` (a random loaded user, the right
+password, a fresh eventId per call) for every load {cheap ({SSHA}), bcrypt-10, bcrypt-12}
+x {8, 32, 75} connections. wrk's timeout is Okta's 3 s, so "> 3 s" counts the calls Okta would
+have given up on. It also measures the hash-bound limit: bcrypt checks per second that all
+cores do in a tight loop. Prints one table with the ratios to the peer.
+
+    .venv/bin/python bench/hook_load.py [--duration 15] [--loads cheap,bcrypt-10,bcrypt-12]
+        [--conns 8,32,75] [--servers node,peer,portal]
+
+Needs wrk (Debian: apt-get install wrk), Node.js with npm, PostgreSQL and Redis on this
+machine. It creates the databases portal_bench and portal_peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from passlib import hash as ph
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = (ROOT / ".." / "shared" / "peers").resolve()
+OUT = ROOT / "bench" / "out"
+PY = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+SECRET = "Basic YWRtaW46c3VwZXJzZWNyZXQ="  # noqa: S105 - the peers' demo secret
+PG = "postgres://postgres@127.0.0.1:5432"
+#: load -> (users, how a user's hash is made). Fewer users for slow hashes: only making
+#: the hashes costs (one bcrypt-12 hash is a quarter of a second).
+LOADS = {
+    "cheap": (1000, lambda pw: ph.ldap_salted_sha1.hash(pw)),
+    "bcrypt-10": (400, lambda pw: ph.bcrypt.using(rounds=10).hash(pw)),
+    "bcrypt-12": (200, lambda pw: ph.bcrypt.using(rounds=12).hash(pw)),
+}
+SERVERS = {
+    "node": ("http://127.0.0.1:3000", "/passwordImport"),
+    "peer": ("http://127.0.0.1:8001", "/passwordImport"),
+    "portal": ("http://127.0.0.1:8000", "/hooks/password-import"),
+}
+RESULT = re.compile(r"RESULT (.*)")
+
+
+def _hash_one(args):
+    load, i = args
+    return LOADS[load][1](f"pw-{i}")
+
+
+def users_file(load: str) -> Path:
+    """A CSV of the load's users (cached: bcrypt-12 hashes take minutes to make)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"hook-users-{load}.csv"
+    if path.exists():
+        return path
+    count = LOADS[load][0]
+    with ProcessPoolExecutor() as pool:
+        hashes = list(pool.map(_hash_one, [(load, i) for i in range(count)], chunksize=16))
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["login", "password_hash"])
+        for i, encoded in enumerate(hashes):
+            writer.writerow([f"user{i}@example.com", encoded])
+    return path
+
+
+def psql(db: str, sql: str) -> None:
+    subprocess.run(
+        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def portal_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/portal_bench",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-secret-key-not-for-production-use-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "OKTA_HOOK_AUTH_VALUES": SECRET,
+        "DB_STATEMENT_TIMEOUT_MS": "2000",
+        "LOG_LEVEL": "WARNING",
+        # The hook's own processes, as the README serves them (the admin runs elsewhere).
+        "ADMIN_ENABLED": "false",
+    }
+
+
+def prepare(load: str) -> None:
+    """The same users in the portal's table and in the peer's."""
+    path = users_file(load)
+    subprocess.run(
+        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE portal_peer"],
+        capture_output=True,
+    )
+    subprocess.run(
+        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE portal_bench"],
+        capture_output=True,
+    )
+    psql("portal_peer", (PEERS / "peer_schema.sql").read_text())
+    psql(
+        "portal_peer",
+        f"\\copy lu(username, password_hash) FROM '{path}' WITH (FORMAT csv, HEADER true)",
+    )
+    env = portal_env()
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    psql(
+        "portal_bench",
+        "TRUNCATE legacy_users_verificationattempt, legacy_users_oktaevent, "
+        "legacy_users_legacyuser RESTART IDENTITY CASCADE",
+    )
+    subprocess.run(
+        [PY, "manage.py", "load_legacy_users", str(path)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True)
+
+
+def start(server: str) -> subprocess.Popen:
+    if server == "node":
+        sample = PEERS / "okta-guide-sample"
+        if not (sample / "node_modules").exists():
+            subprocess.run(["npm", "install", "--silent"], cwd=sample, check=True)
+        command, cwd, env = ["node", "server.js"], sample, {**os.environ, "PORT": "3000"}
+    elif server == "peer":
+        command = [
+            str(GUNICORN),
+            "django_minimal_hook:application",
+            "--bind",
+            "127.0.0.1:8001",
+            "--workers",
+            "4",
+            "--log-level",
+            "warning",
+        ]
+        cwd, env = PEERS, {**os.environ, "PEER_DB": "portal_peer"}
+    else:
+        command = [str(GUNICORN), "migration_portal.wsgi", "--bind", "127.0.0.1:8000"]
+        cwd, env = ROOT, portal_env()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = SERVERS[server][0]
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - local
+        except urllib.error.HTTPError:
+            return process  # answering (404 or 401 on /)
+        except OSError:
+            time.sleep(0.2)
+            continue
+        return process
+    raise RuntimeError(f"{server} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    time.sleep(1)  # let the machine settle before the next server
+
+
+def wrk(server: str, load: str, conns: int, duration: int) -> dict[str, float]:
+    base, path = SERVERS[server]
+    env = {**os.environ, "HOOK_USERS": str(LOADS[load][0]), "HOOK_PATH": path}
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{conns}",
+        f"-d{duration}s",
+        "--timeout",
+        "3s",
+        "-s",
+        str(PEERS / "hook_rand.lua"),
+        base,
+    ]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    fields = RESULT.search(output).group(1).split()
+    return {k: float(v) for k, v in (field.split("=") for field in fields)}
+
+
+def _bcrypt_loop(seconds: float) -> int:
+    encoded = ph.bcrypt.using(rounds=10).hash("pw-1")
+    done, until = 0, time.monotonic() + seconds
+    while time.monotonic() < until:
+        ph.bcrypt.verify("pw-1", encoded)
+        done += 1
+    return done
+
+
+def hash_bound(seconds: float = 5.0) -> float:
+    """bcrypt-10 checks per second, all cores, tight loop."""
+    cores = multiprocessing.cpu_count()
+    with ProcessPoolExecutor(cores) as pool:
+        return sum(pool.map(_bcrypt_loop, [seconds] * cores)) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--loads", default="cheap,bcrypt-10,bcrypt-12")
+    parser.add_argument("--conns", default="8,32,75")
+    parser.add_argument("--servers", default="node,peer,portal")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    loads, servers = args.loads.split(","), args.servers.split(",")
+    conns = [int(c) for c in args.conns.split(",")]
+    limit = hash_bound()
+    print(
+        f"hash-bound limit: {limit:.1f} bcrypt-10 checks/s on {multiprocessing.cpu_count()} "
+        f"cores; wrk -t2 -d{args.duration}s --timeout 3s",
+        flush=True,
+    )
+    print(
+        f"{'load':<10} {'conns':>5} {'server':<7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} {'503s':>6} {'> 3 s':>6}  ratio",
+        flush=True,
+    )
+    for load in loads:
+        prepare(load)
+        for conn in conns:
+            results = {}
+            for server in servers:
+                process = start(server)
+                try:
+                    wrk(server, load, conn, 2)  # warm up: connections, caches, JIT
+                    results[server] = wrk(server, load, conn, args.duration)
+                finally:
+                    stop(process)
+                r = results[server]
+                ratio = ""
+                if server == "portal" and "peer" in results:
+                    ratio = f"{r['req/s'] / results['peer']['req/s']:.2f}x peer"
+                    if load == "bcrypt-10":
+                        ratio += f", {r['req/s'] / limit:.2f}x hash-bound"
+                print(
+                    f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['p50_ms']:>8.1f} "
+                    f"{r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {int(r['errors_status']):>6} "
+                    f"{int(r['timeouts']):>6}  {ratio}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
