@@ -5,6 +5,7 @@ a SQLite file next to `manage.py`. In production (`DEBUG` off) a missing secret 
 service at start-up with a message that names the variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,7 +201,7 @@ if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The health check is probed over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -251,8 +252,13 @@ OKTA_HOOK_MAX_PASSWORD_BYTES = env.int("OKTA_HOOK_MAX_PASSWORD_BYTES", default=1
 OKTA_HOOK_DEADLINE_MS = env.int("OKTA_HOOK_DEADLINE_MS", default=2500)
 # Password checks one process runs at once. A call waits for a slot only while it can still
 # be answered within its budget; otherwise it is shed at once with 503 (Okta retries once).
-# One per process is right with one process per core (gunicorn.conf.py).
-OKTA_HOOK_VERIFY_SLOTS = env.int("OKTA_HOOK_VERIFY_SLOTS", default=1)
+# Default: the number of cores. The hash libraries release the GIL, so one process can hash
+# on every core, which matters because a kept-alive connection stays with the process that
+# accepted it: an unlucky spread must not leave a core idle.
+OKTA_HOOK_VERIFY_SLOTS = env.int("OKTA_HOOK_VERIFY_SLOTS", default=os.cpu_count() or 1)
+# A shed call's 503 leaves this long after the call arrived (not at once), so that callers
+# retrying at once cannot turn refusals into a flood that starves the checks being served.
+OKTA_HOOK_SHED_HOLD_MS = env.int("OKTA_HOOK_SHED_HOLD_MS", default=250)
 # Behind a proxy that sets X-Request-Start (and strips any client copy): a call's budget
 # starts there, so the proxy's own queue counts.
 TRUST_X_REQUEST_START = env.bool("TRUST_X_REQUEST_START", default=False)
@@ -279,6 +285,9 @@ OKTA_API_TOKEN = env.str("OKTA_API_TOKEN", default="")
 OKTA_API_CONCURRENCY = env.int("OKTA_API_CONCURRENCY", default=4)
 # Wipe a user's legacy hash as soon as Okta confirms it stored the password.
 PURGE_HASH_ON_CONFIRM = env.bool("PURGE_HASH_ON_CONFIRM", default=True)
+
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

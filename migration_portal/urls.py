@@ -8,13 +8,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from migration_portal.health import healthz
+from migration_portal.health import healthz, metrics, readyz
 
 admin.site.site_header = "Migration portal"
 admin.site.site_title = "Migration portal"
 admin.site.index_title = "Legacy users moving to Okta"
 
-urlpatterns = [path("healthz", healthz, name="healthz")]
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
+]
 if settings.HOOKS_ENABLED:
     urlpatterns.append(path("hooks/", include("hooks.urls")))
 if settings.ADMIN_ENABLED:

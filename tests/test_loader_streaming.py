@@ -259,7 +259,7 @@ def _big_file(tmp_path, count=150_000) -> Path:
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
 def test_a_load_killed_part_way_leaves_nothing_behind(tmp_path, how):
     path = _big_file(tmp_path)
-    proc = subprocess.Popen(  # noqa: S603 - our own manage.py
+    proc = subprocess.Popen(
         [sys.executable, "manage.py", "load_legacy_users", str(path)],
         cwd=ROOT,
         env=_env(DATABASE_URL=_database_url()),
@@ -327,7 +327,7 @@ def test_sqlite_fallback_gives_the_same_results(tmp_path):
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
     def run_sqlite(path, *options):
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [sys.executable, "manage.py", "load_legacy_users", path, *options],
             cwd=ROOT,
             env=env,

@@ -34,7 +34,7 @@ PRODUCTION = {
 def manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in OURS}
     clean["DJANGO_SETTINGS_MODULE"] = "migration_portal.settings"
-    return subprocess.run(  # noqa: S603 - our own manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},

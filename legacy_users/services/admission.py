@@ -2,9 +2,10 @@
 
 A call may wait for a slot only as long as it can still be answered within its budget: it
 needs the slot before `deadline - expected check time`, where the expected time is what that
-hash format has been taking in this process (a moving average). A call that cannot get a
-slot in time is shed at once (503, Okta retries once) instead of queueing past Okta's 3 s,
-so under overload the calls that are served are served at full speed.
+hash format has been taking in this process (a moving average). A call whose turn, given the
+calls queued ahead of it, would come too late is shed at once (503, Okta retries once)
+instead of queueing past Okta's 3 s, so under overload the extra calls are answered in
+milliseconds and the calls that are served are served at full speed.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
+from legacy_users.metrics import CHECK_SECONDS
+
 #: Expected seconds for a format never timed yet in this process (a bcrypt-10 check).
 DEFAULT_EXPECTED = 0.06
 #: Weight of the newest timing in the moving average.
 SMOOTHING = 0.2
+#: Checks run slower than their average when the cores are busy: a call starts its check
+#: only with this multiple of the expected time left, so it still ends within the budget.
+HEADROOM = 1.5
 
 
 class NoSlotInTime(Exception):
@@ -34,6 +40,9 @@ class VerificationSlots:
         self._semaphore: threading.BoundedSemaphore | None = None
         self._size = 0
         self._expected: dict[str, float] = {}
+        self._busy = 0  # slots held
+        self._waiting = 0  # calls queued for one
+        self._typical = 0.0  # a moving average over every format checked here
 
     def _slots(self) -> threading.BoundedSemaphore:
         size = max(1, settings.OKTA_HOOK_VERIFY_SLOTS)
@@ -46,25 +55,59 @@ class VerificationSlots:
         """What one check of `format_name` has been taking here, in seconds."""
         return self._expected.get(format_name, DEFAULT_EXPECTED)
 
+    def _queue_wait(self, expected: float) -> float:
+        """How long a call arriving now would wait for a slot, if every check takes
+        `expected` (call with the lock held)."""
+        if self._busy < self._size:
+            return 0.0
+        return (self._waiting + 1) * expected / self._size
+
+    def admit(self, *, deadline: float) -> None:
+        """Refuse a call at once (NoSlotInTime) when the checks already running and queued
+        here cannot leave it a turn before its `deadline`, before it costs anything more.
+        The typical check time of this process stands in for its not yet known format."""
+        self._slots()
+        with self._lock:
+            expected = self._typical
+            late = time.monotonic() + self._queue_wait(expected) + HEADROOM * expected > deadline
+        if late:
+            raise NoSlotInTime("the checks queued here leave no turn within the budget")
+
     @contextmanager
     def slot(self, *, format_name: str, deadline: float) -> Iterator[None]:
         """Hold a slot for one check of `format_name`; NoSlotInTime when none frees up
         before the check could no longer finish by `deadline` (monotonic seconds)."""
         semaphore = self._slots()
-        wait = deadline - time.monotonic() - self.expected(format_name)
-        if wait <= 0 or not semaphore.acquire(timeout=wait):
-            raise NoSlotInTime(f"no verification slot in time for a {format_name or '?'} check")
+        expected = self.expected(format_name)
+        with self._lock:
+            # The checks queued ahead of this one run `size` at a time: if they cannot be
+            # done in time, say so now rather than after waiting out the budget.
+            queue_wait = self._queue_wait(expected)
+            self._waiting += 1
+        try:
+            wait = deadline - time.monotonic() - HEADROOM * expected
+            if queue_wait > wait or wait <= 0 or not semaphore.acquire(timeout=wait):
+                raise NoSlotInTime(f"no verification slot in time for a {format_name or '?'} check")
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        with self._lock:
+            self._busy += 1
         started = time.monotonic()
         try:
             yield
         finally:
             took = time.monotonic() - started
+            with self._lock:
+                self._busy -= 1
             semaphore.release()
+            CHECK_SECONDS.labels(format_name or "unknown").observe(took)
             with self._lock:
                 previous = self._expected.get(format_name)
                 self._expected[format_name] = (
                     took if previous is None else previous + SMOOTHING * (took - previous)
                 )
+                self._typical += SMOOTHING * (took - self._typical)
 
 
 #: The process's slots (gunicorn workers are processes: each has its own).

@@ -26,6 +26,7 @@ from legacy_users.loading.staging import (
     users_table_is_empty,
 )
 from legacy_users.loading.validation import LoadDefaults, RowError, RowValidator, UserRecord
+from legacy_users.metrics import LOADER_ROWS
 from legacy_users.models import LoadOutcome, LoadRun
 
 PROGRESS_EVERY = 10_000
@@ -217,8 +218,12 @@ def _bad(report: LoadReport, bad_rows: ErrorsFile, error: RowError, fields) -> N
 
 
 def _record(report: LoadReport, options, started, message: str) -> None:
-    """Store the run (outside the load's transaction, which has ended)."""
+    """Store the run (outside the load's transaction, which has ended) and count its rows."""
     counts = report.counts
+    if report.outcome == LoadOutcome.LOADED:
+        for result in ("created", "updated", "unchanged", "skipped"):
+            LOADER_ROWS.labels(result).inc(getattr(counts, result))
+    LOADER_ROWS.labels("rejected").inc(report.error_count)
     try:
         run = LoadRun.objects.create(
             file_name=report.path[:500],

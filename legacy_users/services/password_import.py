@@ -27,6 +27,7 @@ from passlib import hash as passlib_hash
 
 from legacy_users.hashing import check_password
 from legacy_users.logins import normalize_login
+from legacy_users.metrics import ACCOUNT_LOCKS, SHED_CALLS, record_hook_call
 from legacy_users.models import (
     AttemptOutcome,
     AttemptReason,
@@ -213,12 +214,15 @@ def password_import_verify(
     try:
         if time.monotonic() >= deadline:
             raise NoSlotInTime("the call spent its whole budget queued")
+        verification_slots.admit(deadline=deadline)
         return _verify(call, login_key, password, deadline)
     except CountersUnavailable as exc:
         _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable(str(exc)) from None
     except NoSlotInTime as exc:
+        SHED_CALLS.inc()
         _answer(call, None, AttemptReason.SHED, verified=False, outcome=AttemptOutcome.ERROR)
+        _hold_shed_answer(call.started, deadline)
         raise HookUnavailable(str(exc)) from None
 
 
@@ -294,6 +298,17 @@ _FAILURES = frozenset(
 )
 
 
+def _hold_shed_answer(arrived: float, deadline: float) -> None:
+    """A shed call's 503 leaves OKTA_HOOK_SHED_HOLD_MS after its arrival, not at once: Okta
+    (or any caller) retries a 503 straight away, and instant refusals would be sent back as
+    fast as they can be made, each costing a request's work while the checks that can still
+    be served wait for the CPU. The hold costs a thread, not a core; never past the budget."""
+    until = min(arrived + settings.OKTA_HOOK_SHED_HOLD_MS / 1000, deadline)
+    delay = until - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+
+
 def _slow_down(deadline: float) -> None:
     """Hold a wrong answer back during a spray, never past the call's deadline."""
     left = deadline - time.monotonic() - ANSWER_MARGIN_SECONDS
@@ -325,6 +340,8 @@ def _answer(
             change = mark_verified_statement(user_id=user.pk, at=now, weak_reason=weakness)
         elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
             many_sources = bool(tally and tally.sources >= settings.OKTA_HOOK_LOCKOUT_SOURCES)
+            if many_sources:
+                ACCOUNT_LOCKS.inc()
             change = record_failure_statement(user_id=user.pk, at=now, lock=many_sources)
         else:
             change = record_attempt_statement(user_id=user.pk, at=now)
@@ -334,5 +351,6 @@ def _answer(
         change=change,
         audit=_record_call(call, user, outcome=outcome, reason=reason, hash_format=hash_format),
     )
+    record_hook_call(outcome=outcome, reason=reason, seconds=time.monotonic() - call.started)
     logger.info("password import: attempt=%s outcome=%s reason=%s", attempt_id, outcome, reason)
     return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt_id)
