@@ -243,8 +243,8 @@ def main() -> None:
         flush=True,
     )
     print(
-        f"{'load':<10} {'conns':>5} {'server':<7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'max ms':>8} {'503s':>6} {'> 3 s':>6}  ratio",
+        f"{'load':<10} {'conns':>5} {'server':<7} {'req/s':>8} {'served/s':>8} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'max ms':>8} {'503s':>6} {'> 3 s':>6}  ratio of served/s",
         flush=True,
     )
     for load in loads:
@@ -259,15 +259,18 @@ def main() -> None:
                 finally:
                     stop(process)
                 r = results[server]
+                # Answered within Okta's 3 s and not refused (wrk counts 503s in req/s, and
+                # calls past its 3 s timeout in neither).
+                r["served"] = max(0.0, r["req/s"] - r["errors_status"] / args.duration)
                 ratio = ""
-                if server == "portal" and "peer" in results:
-                    ratio = f"{r['req/s'] / results['peer']['req/s']:.2f}x peer"
+                if server == "portal" and results.get("peer", {}).get("served"):
+                    ratio = f"{r['served'] / results['peer']['served']:.2f}x peer"
                     if load == "bcrypt-10":
-                        ratio += f", {r['req/s'] / limit:.2f}x hash-bound"
+                        ratio += f", {r['served'] / limit:.2f}x hash-bound"
                 print(
-                    f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['p50_ms']:>8.1f} "
-                    f"{r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {int(r['errors_status']):>6} "
-                    f"{int(r['timeouts']):>6}  {ratio}",
+                    f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['served']:>8.1f} "
+                    f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} "
+                    f"{int(r['errors_status']):>6} {int(r['timeouts']):>6}  {ratio}",
                     flush=True,
                 )
 
