@@ -214,3 +214,54 @@ def test_redaction_covers_quoted_form_and_header_values(line):
     assert "[redacted]" in redacted
     assert not {"X1", "X2", "X3"} & set(re.findall(r"X\d", redacted)), redacted
     assert redact(redacted) == redacted  # stable
+
+
+def test_json_logs_carry_one_line_per_call_and_never_the_password(tmp_path):
+    """LOG_FORMAT=json, as a log pipeline reads it: a real process, its stderr parsed."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from passlib import hash as ph\n"
+        "from legacy_users.models import LegacyUser\n"
+        "LegacyUser.objects.create(login='j@example.com', login_key='j@example.com',\n"
+        f"    password_hash=ph.bcrypt.using(rounds=4).hash({CANARY!r}), hash_format='bcrypt')\n"
+        "from legacy_users.services.password_import import password_import_verify\n"
+        f"password_import_verify(login='j@example.com', password={CANARY!r})\n"
+        "password_import_verify(login='j@example.com', password='wrong ' + 'x')\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "migration_portal.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'json.sqlite3'}",
+        "DEBUG": "true",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+    }
+
+    stderr = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+
+    calls = [
+        json.loads(line)
+        for line in stderr.splitlines()
+        if line.startswith("{") and "password import" in line
+    ]
+    assert [(c["outcome"], c["reason"], c["hash_format"]) for c in calls] == [
+        ("VERIFIED", "verified", "bcrypt"),
+        ("UNVERIFIED", "wrong_password", "bcrypt"),
+    ]
+    assert all(c["level"] == "INFO" and "duration_ms" in c for c in calls)
+    assert CANARY not in stderr

@@ -352,5 +352,17 @@ def _answer(
         audit=_record_call(call, user, outcome=outcome, reason=reason, hash_format=hash_format),
     )
     record_hook_call(outcome=outcome, reason=reason, seconds=time.monotonic() - call.started)
-    logger.info("password import: attempt=%s outcome=%s reason=%s", attempt_id, outcome, reason)
+    logger.info(
+        "password import: attempt=%s outcome=%s reason=%s",
+        attempt_id,
+        outcome,
+        reason,
+        extra={
+            "attempt": attempt_id,
+            "outcome": str(outcome),
+            "reason": str(reason),
+            "hash_format": hash_format,
+            "duration_ms": int((time.monotonic() - call.started) * 1000),
+        },
+    )
     return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt_id)
