@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/generate_users.py 1000000 bench/out/users-1m.csv [--format jsonl]
 
-Mixed formats in realistic proportions (bcrypt-heavy, as most exports are), realistic field
-lengths, a few extra profile columns. Hashes come from a small pool generated once per run
-(the loader parses hashes, it never verifies them, so distinct salts per row buy nothing).
+Seven formats in equal shares (bcrypt $2b$ and $2y$, argon2id, Django PBKDF2, sha512_crypt,
+phpass, {SSHA}), realistic field lengths, a few extra profile columns. Hashes come from a
+small pool generated once per run (the loader parses hashes, it never verifies them, so
+distinct salts per row buy nothing).
 """
 
 from __future__ import annotations
@@ -60,15 +61,16 @@ LAST = [
 DOMAINS = ["example.com", "example.org", "mail.example.net", "corp.example.co.uk"]
 DEPARTMENTS = ["sales", "engineering", "support", "finance", "marketing", "operations"]
 
-# (share of users, hash_format column, hash factory): cheap rounds, the loader never verifies.
+# (share of users, hash_format column, hash factory): the seven formats real exports mix
+# most, in equal shares; cheap rounds, as the loader parses hashes and never verifies them.
 MIX = [
-    (0.55, "", lambda pw: ph.bcrypt.using(rounds=4).hash(pw)),
-    (0.15, "", lambda pw: ph.phpass.using(rounds=7).hash(pw)),
-    (0.10, "", lambda pw: ph.django_pbkdf2_sha256.using(rounds=1000).hash(pw)),
-    (0.07, "", lambda pw: ph.sha512_crypt.using(rounds=1000).hash(pw)),
-    (0.05, "", lambda pw: ph.ldap_salted_sha1.hash(pw)),
-    (0.04, "", lambda pw: ph.argon2.using(rounds=1, memory_cost=256).hash(pw)),
-    (0.04, "raw_sha256", lambda pw: ph.hex_sha256.hash(pw)),
+    (1 / 7, "", lambda pw: ph.bcrypt.using(rounds=4, ident="2b").hash(pw)),
+    (1 / 7, "", lambda pw: ph.bcrypt.using(rounds=4, ident="2y").hash(pw)),
+    (1 / 7, "", lambda pw: ph.argon2.using(type="ID", rounds=1, memory_cost=256).hash(pw)),
+    (1 / 7, "", lambda pw: ph.django_pbkdf2_sha256.using(rounds=1000).hash(pw)),
+    (1 / 7, "", lambda pw: ph.sha512_crypt.using(rounds=1000).hash(pw)),
+    (1 / 7, "", lambda pw: ph.phpass.using(rounds=7).hash(pw)),
+    (1 / 7, "", lambda pw: ph.ldap_salted_sha1.hash(pw)),
 ]
 POOL_PER_FORMAT = 64
 
