@@ -356,7 +356,7 @@ def fresh_slots(monkeypatch):
     return slots
 
 
-def test_a_call_that_cannot_get_a_slot_in_time_is_shed_at_once(
+def test_a_call_that_cannot_get_a_slot_in_time_is_shed_after_the_hold_only(
     make_user, post_hook, settings, fresh_slots
 ):
     settings.OKTA_HOOK_DEADLINE_MS = 2500
