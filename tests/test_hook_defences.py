@@ -256,7 +256,7 @@ def test_a_cache_failure_is_a_fast_logged_503_with_an_audit_row(
 def test_throttling_counts_are_shared_through_redis(db, post_hook, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "migration_portal.cache.ReusingRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
         }
     }
@@ -541,3 +541,25 @@ def test_fifty_parallel_calls_for_one_user_make_one_transition(make_user, settin
     assert user.verified_at <= first_verified.created_at + timedelta(seconds=1)
     # Every failure after the last success is counted (none lost to a race).
     assert 0 <= user.failed_attempts <= 40
+
+
+def test_redis_counters_count_in_one_round_trip_and_expire(settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "migration_portal.cache.ReusingRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    cache.clear()
+    try:
+        first = cache.count_all([("a", 60), ("b", 1)])
+        second = cache.count_all([("a", 60), ("b", 1)])
+        assert first == [(1, True), (1, True)]
+        assert second == [(2, False), (2, False)]
+        assert cache.get_many(["a", "b"]) == {"a": 2, "b": 2}  # readable as plain counts
+        time.sleep(1.2)
+        assert cache.count_all([("a", 60), ("b", 1)]) == [(3, False), (1, True)]
+    finally:
+        cache.clear()
