@@ -124,6 +124,14 @@ def _profile(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 RECENT_FORMATS = 8
+MARKERS_KEPT = 64
+#: A hash's marker: `{SCHEME}`, `$id$`, or a `name$` prefix (what detection keys on).
+_MARKER_SHAPE = re.compile(r"^(?:\{[^}]{1,40}\}|\$[^$]{1,20}\$|[A-Za-z0-9_:.-]{1,40}\$)")
+
+
+def _marker(encoded: str) -> str:
+    found = _MARKER_SHAPE.match(encoded)
+    return found.group(0) if found else ""
 
 
 class RowValidator:
@@ -132,6 +140,9 @@ class RowValidator:
     def __init__(self, defaults: LoadDefaults) -> None:
         self.defaults = defaults
         self.recent: list[str] = []  # most recent first
+        # The format the first hash with each marker (`$2y$`, `{SSHA}`, `pbkdf2_sha256$`...)
+        # turned out to be: tried first for the next ones, so most rows take one attempt.
+        self.by_marker: dict[str, tuple[str]] = {}
 
     def __call__(self, row: SourceRow) -> UserRecord | RowError:
         fields = row.fields
@@ -156,15 +167,16 @@ class RowValidator:
             salt = _text(fields.get("salt"), "salt")
             params = row_hash_params(fields, self.defaults)
             declared = _text(fields.get("hash_format"), "hash_format") or self.defaults.hash_format
+            marker = _marker(password_hash) if not declared else ""
             verdict = classify_hash(
                 password_hash,
                 declared,
                 hash_check_params(login, salt, params),
-                hints=self.recent,
+                hints=self.by_marker.get(marker) or self.recent,
             )
             if verdict.problem:
                 raise RowProblem(verdict.problem)
-            self._seen(verdict.format_name)
+            self._seen(verdict.format_name, marker)
             return UserRecord(
                 line=row.line,
                 login=login,
@@ -182,7 +194,9 @@ class RowValidator:
         except RowProblem as problem:
             return RowError(row.line, login_for_report, str(problem))
 
-    def _seen(self, name: str) -> None:
+    def _seen(self, name: str, marker: str) -> None:
+        if marker and marker not in self.by_marker and len(self.by_marker) < MARKERS_KEPT:
+            self.by_marker[marker] = (name,)
         recent = self.recent
         if recent and recent[0] == name:
             return
