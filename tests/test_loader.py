@@ -259,3 +259,24 @@ def test_loaded_user_can_sign_in_through_the_hook(tmp_path, post_hook):
 
     assert verdict(post_hook(import_request("ann@example.com", "U*U"))) == "VERIFIED"
     assert verdict(post_hook(import_request("carol, the admin", "testing123"))) == "VERIFIED"
+
+
+def test_hashes_sharing_a_marker_are_each_classified_by_their_own_shape(tmp_path):
+    """The loader tries first the format an earlier hash with the same marker was; a hash
+    with that marker but another shape still gets its own format."""
+    base64_sha = "{SHA}at+xg6SiyUovktq1redipHiJpaE="  # passlib's ldap_sha1 vector
+    hex_sha = "{SHA}8d42e738c7adee551324955458b5e2c0b49ee655"  # passlib's ldap_hex_sha1 vector
+    text = "login,password_hash\n" + "".join(
+        f"u{i}@example.com,{encoded}\n"
+        for i, encoded in enumerate([base64_sha, hex_sha, base64_sha, hex_sha])
+    )
+
+    load(write(tmp_path, "ldap.csv", text))
+
+    formats = dict(LegacyUser.objects.values_list("login", "hash_format"))
+    assert formats == {
+        "u0@example.com": "ldap_sha1",
+        "u1@example.com": "ldap_hex_sha1",
+        "u2@example.com": "ldap_sha1",
+        "u3@example.com": "ldap_hex_sha1",
+    }
