@@ -64,10 +64,11 @@ class _Keys:
     @classmethod
     def of(cls, login_key: str, ip_address: str | None) -> _Keys:
         window = int(time.time() // WINDOW_SECONDS)
-        login, source = _digest(login_key), _digest(ip_source(ip_address) or "unknown")
+        known_source = ip_source(ip_address)
+        login, source = _digest(login_key), _digest(known_source or "unknown")
         return cls(
             login_minute=f"hook-failures:login:{login}:{window}",
-            source_minute=f"hook-failures:ip:{source}:{window}" if ip_source(ip_address) else "",
+            source_minute=f"hook-failures:ip:{source}:{window}" if known_source else "",
             pair=f"hook-failures:pair:{login}:{source}",
             login_sources=f"hook-failures:sources:{login}",
             all_minute=f"hook-failures:all:{window}",
