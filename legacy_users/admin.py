@@ -251,8 +251,8 @@ class LoadRunAdmin(ReadOnlyAdmin):
 
 @admin.register(OktaEvent)
 class OktaEventAdmin(ReadOnlyAdmin):
-    list_display = ("received_at", "event_type", "outcome", "login", "via", "effect")
-    list_filter = ("event_type", "outcome", "via")
+    list_display = ("received_at", "event_type", "outcome", "login", "via", "okta_record", "effect")
+    list_filter = ("event_type", "outcome", "via", "okta_record")
     search_fields = ("login", "uuid", "okta_user_id")
     list_select_related = ("user",)
     show_full_result_count = False

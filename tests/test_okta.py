@@ -833,3 +833,19 @@ def test_the_whole_journey_push_sign_in_confirm_purge(fake_okta, live_server):
     }
     assert OktaEvent.objects.filter(effect="confirmed, legacy hash purged").count() == 5
     assert set(OktaEvent.objects.values_list("via", "okta_record")) == {("event_hook", "found")}
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_deliveries_awaiting_okta_s_record(
+    admin_client, client, event_headers, make_user, fake_okta
+):
+    user = make_user(login="isaac.brock@example.com", password="Okta")
+    LegacyUser.objects.filter(pk=user.pk).update(status="verified")
+    post_events(client, okta_example("event-hook-user-import-password.json"), event_headers)
+
+    html = admin_client.get(
+        "/admin/legacy_users/oktaevent/?okta_record__exact=awaiting"
+    ).content.decode()
+
+    assert "isaac.brock@example.com" in html
+    assert "Awaiting Okta&#x27;s record" in html or "Awaiting Okta's record" in html
