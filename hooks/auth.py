@@ -5,7 +5,7 @@ OAuth bearer token; the event hook takes only its own header secret, so whoever 
 password hook's secret cannot forge Okta's confirmations (which purge legacy hashes).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -31,25 +31,24 @@ class HeaderSecretAuthentication:
 
     name = "header"
 
-    def __init__(
-        self,
-        header: Callable[[], str],
-        accepted: Callable[[], Sequence[str]],
-        refused: Callable[[], Sequence[str]] = tuple,
-    ) -> None:
+    def __init__(self, *, header: str, accepted: str, refused: str = "") -> None:
+        # Setting names, read at each call (settings are never read at import time).
         self._header, self._accepted, self._refused = header, accepted, refused
 
+    def _values(self, setting: str) -> Sequence[str]:
+        return getattr(settings, setting) if setting else ()
+
     def configured(self) -> bool:
-        return bool(self._accepted())
+        return bool(self._values(self._accepted))
 
     def authenticate(self, request: HttpRequest) -> str | None:
         """The scheme's name when the request carries an accepted secret, else None."""
-        supplied = request.headers.get(self._header())
+        supplied = request.headers.get(getattr(settings, self._header))
         if supplied is None:
             return None
-        if _matches(supplied, self._refused()):
+        if _matches(supplied, self._values(self._refused)):
             return None
-        return self.name if _matches(supplied, self._accepted()) else None
+        return self.name if _matches(supplied, self._values(self._accepted)) else None
 
 
 class BearerTokenAuthentication:
@@ -88,18 +87,12 @@ class Authenticators:
         return None
 
 
-def _password_hook_values() -> list[str]:
-    return settings.OKTA_HOOK_AUTH_VALUES
-
-
-def _event_hook_values() -> list[str]:
-    return settings.OKTA_EVENT_HOOK_AUTH_VALUES
-
-
 #: The password import inline hook: its header secret (never the event hook's) or OAuth.
 password_hook_auth = Authenticators(
     HeaderSecretAuthentication(
-        lambda: settings.OKTA_HOOK_AUTH_HEADER, _password_hook_values, _event_hook_values
+        header="OKTA_HOOK_AUTH_HEADER",
+        accepted="OKTA_HOOK_AUTH_VALUES",
+        refused="OKTA_EVENT_HOOK_AUTH_VALUES",
     ),
     BearerTokenAuthentication(),
 )
@@ -107,7 +100,9 @@ password_hook_auth = Authenticators(
 #: The event hook: its own header secret only (never the password hook's).
 event_hook_auth = Authenticators(
     HeaderSecretAuthentication(
-        lambda: settings.OKTA_EVENT_HOOK_AUTH_HEADER, _event_hook_values, _password_hook_values
+        header="OKTA_EVENT_HOOK_AUTH_HEADER",
+        accepted="OKTA_EVENT_HOOK_AUTH_VALUES",
+        refused="OKTA_HOOK_AUTH_VALUES",
     ),
     absent_when_unconfigured=True,
 )

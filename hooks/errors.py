@@ -25,5 +25,5 @@ def error_response(status: int, code: str, message: str) -> JsonResponse:
 
 
 class ServiceUnavailable(Exception):
-    """Something the answer depends on (cache, JWKS, time budget) failed: a fast 503, which
-    Okta retries once. The message is for the log and never carries request data."""
+    """Something the answer depends on (the issuer's JWKS) failed: a fast 503, which Okta
+    retries once. The message is for the log and never carries request data."""

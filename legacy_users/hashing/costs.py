@@ -59,3 +59,17 @@ def check_cost(family: str, amount: int) -> None:
     limit = FAMILIES[family]
     if amount > limit.ceiling:
         raise OverCost(f"{limit.measure} {amount:,} is over the ceiling of {limit.ceiling:,}")
+
+
+def check_work(
+    family: str, *, rounds: int = 0, memory_kib: int = 0, n: int = 0, r: int = 1, p: int = 1
+) -> None:
+    """Hold a hash's parameters to its family's ceilings: argon2 by m and m·t (`memory_kib`,
+    `rounds`), scrypt by N·r·p, every other family by `rounds` (its own measure)."""
+    if family == "argon2":
+        check_cost("argon2_memory", memory_kib)
+        check_cost("argon2", memory_kib * rounds)
+    elif family == "scrypt":
+        check_cost("scrypt", n * r * p)
+    else:
+        check_cost(family, rounds)

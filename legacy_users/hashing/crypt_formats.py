@@ -16,7 +16,7 @@ from passlib.utils.binary import h64
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import CRYPT64, crypt64_encode, equal, password_bytes
-from legacy_users.hashing.costs import check_cost
+from legacy_users.hashing.costs import check_work
 from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
 
 _C64 = re.escape(CRYPT64)
@@ -194,7 +194,7 @@ class WordPressBcrypt(HashFormat):
             inner = ph.bcrypt.from_string(encoded[3:])
         except ValueError:
             raise MalformedHash("not a well-formed bcrypt hash inside $wp$") from None
-        check_cost("bcrypt", inner.rounds)
+        check_work("bcrypt", rounds=inner.rounds)
 
     @sensitive_variables()
     def verify(self, password, encoded, params):

@@ -12,7 +12,7 @@ from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import CRYPT64, password_bytes
-from legacy_users.hashing.costs import check_cost
+from legacy_users.hashing.costs import check_work
 
 #: SHA-crypt's rounds when the string names none (the specification's default).
 SHA_CRYPT_IMPLICIT_ROUNDS = 5000
@@ -134,23 +134,15 @@ class PasslibFormat(HashFormat):
                     rounds = CRYPT64.index(log2)
                 elif rounds is None:
                     rounds = SHA_CRYPT_IMPLICIT_ROUNDS  # the one format whose cost is optional
-                self._check_amounts(int(rounds), int(memory or 0), 1, 1)
+                check_work(self.family, rounds=int(rounds), memory_kib=int(memory or 0))
                 return
-        self._check_amounts(
-            int(parsed.rounds),
-            int(getattr(parsed, "memory_cost", 0) or 0),
-            int(getattr(parsed, "block_size", 1) or 1),
-            int(getattr(parsed, "parallelism", 1) or 1),
-        )
-
-    def _check_amounts(self, rounds: int, memory: int, block: int, parallel: int) -> None:
-        if self.family == "argon2":
-            check_cost("argon2_memory", memory)
-            check_cost("argon2", memory * rounds)
-        elif self.family == "scrypt":  # passlib's scrypt rounds are log2(N)
-            check_cost("scrypt", (1 << min(rounds, 64)) * block * parallel)
+        rounds = int(parsed.rounds)
+        if self.family == "scrypt":  # passlib's scrypt rounds are log2(N)
+            r, p = int(parsed.block_size), int(parsed.parallelism)
+            check_work("scrypt", n=1 << min(rounds, 64), r=r, p=p)
         else:
-            check_cost(self.family, rounds)
+            memory = int(getattr(parsed, "memory_cost", 0) or 0)
+            check_work(self.family, rounds=rounds, memory_kib=memory)
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import equal, password_bytes
-from legacy_users.hashing.costs import check_cost
+from legacy_users.hashing.costs import check_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +51,12 @@ class StructuredFormat(HashFormat):
 
     def check_cost(self, parsed: Parsed) -> None:
         """Raise `OverCost` when the decoded work factor is over the family's ceiling."""
-        if self.family == "pbkdf2":
-            check_cost("pbkdf2", parsed.iterations)
-        elif self.family == "scrypt":
-            x = parsed.extra
-            check_cost("scrypt", x["n"] * x["r"] * x["p"])
+        if self.family == "scrypt":
+            check_work("scrypt", n=parsed.extra["n"], r=parsed.extra["r"], p=parsed.extra["p"])
         elif self.family == "phpass":
-            check_cost("phpass", parsed.iterations.bit_length() - 1)
+            check_work("phpass", rounds=parsed.iterations.bit_length() - 1)
+        elif self.family:
+            check_work(self.family, rounds=parsed.iterations)
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:

@@ -71,7 +71,7 @@ class VerificationSlots:
         self._slots()
         with self._lock:
             expected = self._typical
-            late = time.monotonic() + self._queue_wait(expected) + HEADROOM * expected > deadline
+            late = time.monotonic() + self._queue_wait(expected) + HEADROOM * expected >= deadline
         if late:
             raise NoSlotInTime("the checks queued here leave no turn within the budget")
 

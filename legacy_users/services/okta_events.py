@@ -40,6 +40,8 @@ SYSTEM_LOG = "system_log"
 _UUID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$")
 
 AWAITING_EFFECT = "awaiting Okta's record"
+#: The id prefix of a malformed event's record (its own uuid, if any, is not trusted).
+INVALID_PREFIX = "invalid:"
 
 
 class MalformedEvent(ValueError):
@@ -124,7 +126,7 @@ def okta_event_record_malformed(*, reason: str, via: str) -> OktaEvent:
     """Keep a trace of an event that could not be read (under an id of our own: its uuid,
     if any, cannot be trusted to be the real event's)."""
     return OktaEvent.objects.create(
-        uuid=f"invalid:{uuidlib.uuid4().hex}",
+        uuid=f"{INVALID_PREFIX}{uuidlib.uuid4().hex}",
         event_type="",
         via=via,
         effect=f"rejected: {reason}"[:100],
@@ -268,7 +270,7 @@ def okta_events_receive(*, events: list[Any]) -> DeliveryReport:
         record = okta_event_receive(event=event)
         if record is None:
             continue
-        if record.uuid.startswith("invalid:"):
+        if record.uuid.startswith(INVALID_PREFIX):
             rejected += 1
         else:
             applied += 1

@@ -212,9 +212,7 @@ def password_import_verify(
     deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     login_key = normalize_login(login)
     try:
-        if time.monotonic() >= deadline:
-            raise NoSlotInTime("the call spent its whole budget queued")
-        verification_slots.admit(deadline=deadline)
+        verification_slots.admit(deadline=deadline)  # also refuses a call already too late
         return _verify(call, login_key, password, deadline)
     except CountersUnavailable as exc:
         _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
