@@ -5,7 +5,28 @@ sets it) each writes its samples there and `/metrics` adds them up. Labels hold 
 reasons and format names only: never a login, never anything a caller typed.
 """
 
-from prometheus_client import Counter, Histogram
+import os
+
+from prometheus_client import Counter, Histogram, values
+
+_pid = os.getpid()
+
+
+def _process_id() -> int:
+    """This process's id, remembered: prometheus-client asks on every sample it records, to
+    notice a fork, and `os.getpid()` is a system call each time (glibc no longer caches it)."""
+    return _pid
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+if values.ValueClass is not values.MutexValue:
+    # prometheus-client chose its multiprocess mode: the same, with the remembered id.
+    values.ValueClass = values.MultiProcessValue(process_identifier=_process_id)
 
 HOOK_CALLS = Counter(
     "portal_hook_calls_total",

@@ -138,6 +138,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {}).setdefault(
         "NAME", str(BASE_DIR / ".test-db.sqlite3")
     )
+# The hook's statements run prepared on PostgreSQL (legacy_users/services/statements.py). Off
+# for a transaction-pooling PgBouncer older than 1.21.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+if DB_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django turns psycopg's preparing off (None); its own client-side cursors never prepare,
+    # so this only lets the hook's statements be.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 # A ceiling on any one statement, for the serving processes (Okta waits 3 s). The loader
 # lifts it for its own session. 0 = no limit.
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)

@@ -4,17 +4,17 @@ Each transition is one conditional UPDATE, so two hook calls racing for the same
 cannot both move it, and counters are incremented in SQL, never read-modify-write.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from legacy_users.models import LegacyUser, MigrationStatus
+from legacy_users.services.statements import Statement, fetch_one
 
 # The three transitions a hook call makes are written as SQL once: they run on every sign-in,
 # and compiling the equivalent ORM expressions cost more than the statements themselves
-# (bench/hook_load.py). Portable SQL: PostgreSQL and SQLite run the same text.
+# (see `statements`).
 _USERS = LegacyUser._meta.db_table
 _MARK_VERIFIED = f"""
 UPDATE {_USERS} SET
@@ -30,14 +30,6 @@ UPDATE {_USERS} SET
     last_attempt_at = %s, updated_at = %s
 WHERE id = %s"""
 _RECORD_ATTEMPT = f"UPDATE {_USERS} SET last_attempt_at = %s, updated_at = %s WHERE id = %s"
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One SQL statement and its parameters."""
-
-    sql: str
-    params: list
 
 
 def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = "") -> Statement:
@@ -94,19 +86,16 @@ def user_change_with_audit(*, change: Statement | None, audit: Statement) -> int
     On PostgreSQL this is one statement (a data-modifying WITH): atomic without the two
     extra round trips of BEGIN and COMMIT, on every hook call. Elsewhere, a transaction.
     """
-    with connection.cursor() as cursor:
-        if change is None:
-            cursor.execute(audit.sql, audit.params)
-            return cursor.fetchone()[0]
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH state AS ({change.sql}) {audit.sql}", change.params + audit.params
-            )
-            return cursor.fetchone()[0]
-        with transaction.atomic():
-            cursor.execute(change.sql, change.params)
-            cursor.execute(audit.sql, audit.params)
-            return cursor.fetchone()[0]  # read before the commit, which SQLite requires
+    if change is None:
+        return fetch_one(audit)[0]
+    if connection.vendor == "postgresql":
+        return fetch_one(
+            Statement(f"WITH state AS ({change.sql}) {audit.sql}", change.params + audit.params)
+        )[0]
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute(change.sql, change.params)
+        cursor.execute(audit.sql, audit.params)
+        return cursor.fetchone()[0]  # read before the commit, which SQLite requires
 
 
 def user_unlock(*, user_id: int, at: datetime) -> bool:

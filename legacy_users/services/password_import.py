@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
-from legacy_users.hashing import check_password
+from legacy_users.hashing import check_password, hash_check_params
 from legacy_users.logins import normalize_login
 from legacy_users.metrics import ACCOUNT_LOCKS, SHED_CALLS, record_hook_call
 from legacy_users.models import (
@@ -36,12 +37,12 @@ from legacy_users.models import (
 )
 from legacy_users.services.admission import NoSlotInTime, verification_slots
 from legacy_users.services.migration import (
-    Statement,
     mark_verified_statement,
     record_attempt_statement,
     record_failure_statement,
     user_change_with_audit,
 )
+from legacy_users.services.statements import Statement, fetch_one
 from legacy_users.services.throttling import (
     CountersUnavailable,
     FailureTally,
@@ -80,18 +81,44 @@ def _dummy_hash() -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SigningIn:
+    """The legacy user a hook call is about: what the check and the validators read.
+
+    Not a `LegacyUser`: a model instance costs more to build than the lookup that fills it.
+    """
+
+    pk: int
+    login: str
+    email: str
+    first_name: str
+    last_name: str
+    password_hash: str
+    hash_format: str
+    salt: str
+    hash_params: dict
+    #: The similarity validator names the field it matched from the auth user's model.
+    _meta: ClassVar = User._meta
+
+    @property
+    def username(self) -> str:
+        """The login, under the name the password validators compare with."""
+        return self.login
+
+    def hash_check_params(self) -> dict:
+        """The parameters the user's hash format is checked with (`hash_check_params`)."""
+        return hash_check_params(self.login, self.salt, self.hash_params)
+
+
 @sensitive_variables()
-def password_weakness(password: str, user: LegacyUser) -> str:
+def password_weakness(password: str, user: SigningIn) -> str:
     """The configured password validators' objections, as codes ("" when none).
 
-    Runs in memory on a password that has just verified; only the codes are kept.
+    Runs in memory on a password that has just verified; only the codes are kept. The
+    similarity validator compares it with the user's username, email and names.
     """
-    # An unsaved auth user carries the attributes the similarity validator compares with.
-    attributes = User(
-        username=user.login, email=user.email, first_name=user.first_name, last_name=user.last_name
-    )
     try:
-        validate_password(password, user=attributes)
+        validate_password(password, user=user)
     except ValidationError as problems:
         return ",".join(sorted({error.code or "invalid" for error in problems.error_list}))
     except Exception as exc:  # noqa: BLE001 - a validator's bug must not fail the sign-in
@@ -102,8 +129,7 @@ def password_weakness(password: str, user: LegacyUser) -> str:
 _USERS = LegacyUser._meta.db_table
 _ATTEMPTS = VerificationAttempt._meta.db_table
 # The hook's lookup and audit insert, written as SQL once: they run on every sign-in, and
-# compiling them through the ORM cost more than running them (bench/hook_load.py). Portable
-# SQL: PostgreSQL and SQLite run the same text.
+# compiling them through the ORM cost more than running them (see `statements`).
 _SIGN_IN = f"""
 SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.password_hash, u.hash_format,
        u.salt, u.hash_params,
@@ -126,7 +152,7 @@ class _SignIn:
     """Who is signing in (None: no such login), whether they are locked, and the answer
     already given to this Okta event for this login if Okta is retrying ("")."""
 
-    user: LegacyUser | None
+    user: SigningIn | None
     locked: bool
     previous: str
 
@@ -135,32 +161,21 @@ def _sign_in(event_id: str, login_key: str) -> _SignIn:
     """One query for a known login (two for an unknown one that Okta is retrying)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     error = AttemptOutcome.ERROR.value
-    with connection.cursor() as cursor:
-        cursor.execute(_SIGN_IN, [now, event_id, error, login_key])
-        row = cursor.fetchone()
-        if row is None:
-            if not event_id:
-                return _SignIn(None, False, "")
-            cursor.execute(_PREVIOUS_FOR_NOBODY, [event_id, error])
-            previous = cursor.fetchone()
-            same_login = previous is not None and normalize_login(previous[1]) == login_key
-            return _SignIn(None, False, previous[0] if same_login else "")
+    row = fetch_one(Statement(_SIGN_IN, [now, event_id, error, login_key]))
+    if row is None:
+        if not event_id:
+            return _SignIn(None, False, "")
+        previous = fetch_one(Statement(_PREVIOUS_FOR_NOBODY, [event_id, error]))
+        same_login = previous is not None and normalize_login(previous[1]) == login_key
+        return _SignIn(None, False, previous[0] if same_login else "")
     params = row[8]
-    user = LegacyUser(
-        id=row[0],
-        login=row[1],
-        email=row[2],
-        first_name=row[3],
-        last_name=row[4],
-        password_hash=row[5],
-        hash_format=row[6],
-        salt=row[7],
-        hash_params=json.loads(params) if isinstance(params, str) else params or {},
+    user = SigningIn(
+        *row[:8], hash_params=json.loads(params) if isinstance(params, str) else params or {}
     )
     return _SignIn(user, bool(row[9]), row[10] or "")
 
 
-def _record_call(call: _Call, user: LegacyUser | None, **fields: str) -> Statement:
+def _record_call(call: _Call, user: SigningIn | None, **fields: str) -> Statement:
     """The call's audit row, as an INSERT returning its id."""
     return Statement(
         _RECORD_CALL,
@@ -317,7 +332,7 @@ def _slow_down(deadline: float) -> None:
 
 def _answer(
     call: _Call,
-    user: LegacyUser | None,
+    user: SigningIn | None,
     reason: AttemptReason,
     *,
     verified: bool,
