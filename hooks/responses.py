@@ -1,13 +1,22 @@
 """The answers Okta's password import hook understands (CONTRACT.md section 1)."""
 
-from django.http import JsonResponse
+import json
+
+from django.http import HttpResponse
 
 UPDATE_COMMAND = "com.okta.action.update"
 
 
-def password_import_response(*, verified: bool) -> JsonResponse:
-    """HTTP 200 with the single `com.okta.action.update` command Okta expects."""
-    credential = "VERIFIED" if verified else "UNVERIFIED"
-    return JsonResponse(
+def _body(credential: str) -> bytes:
+    return json.dumps(
         {"commands": [{"type": UPDATE_COMMAND, "value": {"credential": credential}}]}
-    )
+    ).encode()
+
+
+#: The only two answers there are, encoded once.
+_BODIES = {True: _body("VERIFIED"), False: _body("UNVERIFIED")}
+
+
+def password_import_response(*, verified: bool) -> HttpResponse:
+    """HTTP 200 with the single `com.okta.action.update` command Okta expects."""
+    return HttpResponse(_BODIES[verified], content_type="application/json")

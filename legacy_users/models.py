@@ -176,7 +176,9 @@ class VerificationAttempt(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "hook call"
         indexes = [
-            models.Index(fields=["event_id"], name="attempt_event_idx"),
+            # The hook's retry lookup (event and user): one index, whatever the statistics
+            # say (a bitmap AND with the user index grows with the user's calls).
+            models.Index(fields=["event_id", "user"], name="attempt_event_user_idx"),
             models.Index(fields=["created_at"], name="attempt_created_idx"),
             models.Index(fields=["outcome", "reason"], name="attempt_outcome_idx"),
         ]
