@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from legacy_users.admin_lists import EstimatingPaginator, RecentFilter, login_search
 from legacy_users.hashing import get_format
 from legacy_users.models import (
     LegacyUser,
@@ -53,17 +54,15 @@ class LockedFilter(admin.SimpleListFilter):
 
 @admin.register(LegacyUser)
 class LegacyUserAdmin(admin.ModelAdmin):
+    # Fits a 1366 px screen; the rest is on the user's page.
     list_display = (
         "login",
-        "email",
         "status",
         "hash_format",
-        "okta_importable",
+        "okta_push_state",
         "failed_attempts",
         "locked",
-        "weak_password",
         "last_attempt_at",
-        "verified_at",
     )
     list_filter = (
         "status",
@@ -74,8 +73,14 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "source",
     )
     actions = ("unlock_users",)
-    search_fields = ("login_key", "email")
+    # Searched by `get_search_results`: login prefix or exact email, on indexes.
+    search_fields = ("login_key",)
+    search_help_text = "A login, or its beginning; or an exact email."
+    # Only the list's own order (login, on its unique index); every filter has an index
+    # in that order, so a page of a million users reads a page of index.
+    sortable_by = ()
     show_full_result_count = False
+    paginator = EstimatingPaginator
     list_per_page = 100
     readonly_fields = (
         "login",
@@ -135,6 +140,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
         ("Profile", {"fields": ("profile",), "classes": ("collapse",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        return login_search(queryset, search_term, email="email"), False
 
     def lookup_allowed(self, lookup, value, request=None):
         # Filtering by URL on a secret column would turn the list into a hash oracle.
@@ -215,21 +223,21 @@ class LegacyUserAdmin(admin.ModelAdmin):
 
 @admin.register(VerificationAttempt)
 class VerificationAttemptAdmin(ReadOnlyAdmin):
-    list_display = (
-        "created_at",
-        "login",
-        "outcome",
-        "reason",
-        "hash_format",
-        "ip_address",
-        "duration_ms",
-        "event_id",
-    )
-    list_filter = ("outcome", "reason", "hash_format")
-    search_fields = ("login", "event_id", "request_id")
-    list_select_related = ("user",)
+    list_display = ("created_at", "login", "outcome", "reason", "hash_format", "duration_ms")
+    list_filter = (RecentFilter, "outcome", "reason")
+    # Searched by `get_search_results`: login prefix, or an exact Okta eventId.
+    search_fields = ("login_key",)
+    search_help_text = "A login, or its beginning; or an exact Okta eventId."
+    sortable_by = ()
     show_full_result_count = False
-    date_hierarchy = "created_at"
+    paginator = EstimatingPaginator
+
+    def get_search_results(self, request, queryset, search_term):
+        by_login = login_search(queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return by_login | queryset.filter(event_id=term), False
 
 
 @admin.register(LoadRun)
@@ -253,6 +261,16 @@ class LoadRunAdmin(ReadOnlyAdmin):
 class OktaEventAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "event_type", "outcome", "login", "via", "okta_record", "effect")
     list_filter = ("event_type", "outcome", "via", "okta_record")
-    search_fields = ("login", "uuid", "okta_user_id")
-    list_select_related = ("user",)
+    # Searched by `get_search_results`: the user's login prefix, or an exact event uuid.
+    search_fields = ("login",)
+    search_help_text = "A login, or its beginning; or an exact event uuid."
+    sortable_by = ()
     show_full_result_count = False
+    paginator = EstimatingPaginator
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        by_login = login_search(queryset, term, key="user__login_key")
+        return by_login | queryset.filter(uuid=term), False

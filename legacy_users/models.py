@@ -88,11 +88,13 @@ class LegacyUser(models.Model):
     class Meta:
         ordering = ["login_key"]
         indexes = [
-            models.Index(fields=["status"], name="legacyuser_status_idx"),
-            models.Index(fields=["hash_format"], name="legacyuser_format_idx"),
-            models.Index(fields=["source"], name="legacyuser_source_idx"),
+            # Each filter of the admin's list, in the list's order (login): a page of a
+            # filtered million-user list reads one page of index.
+            models.Index(fields=["status", "login_key"], name="legacyuser_status_key_idx"),
+            models.Index(fields=["hash_format", "login_key"], name="legacyuser_format_key_idx"),
+            models.Index(fields=["source", "login_key"], name="legacyuser_source_key_idx"),
             models.Index(fields=["email"], name="legacyuser_email_idx"),
-            models.Index(fields=["okta_push_state"], name="legacyuser_push_idx"),
+            models.Index(fields=["okta_push_state", "login_key"], name="legacyuser_push_key_idx"),
             models.Index(fields=["okta_id"], name="legacyuser_okta_id_idx"),
             models.Index(
                 fields=["locked_until"],
@@ -156,6 +158,8 @@ class VerificationAttempt(models.Model):
     event_id = models.CharField(max_length=255, blank=True, help_text="Okta's eventId.")
     request_id = models.CharField(max_length=255, blank=True, help_text="Okta's request id.")
     login = models.CharField(max_length=255, help_text="The username as typed.")
+    #: The login as the hook matched it (normalized): what the admin searches by prefix.
+    login_key = models.CharField(max_length=255, blank=True, editable=False)
     user = models.ForeignKey(
         LegacyUser,
         null=True,
@@ -180,6 +184,11 @@ class VerificationAttempt(models.Model):
             # say (a bitmap AND with the user index grows with the user's calls).
             models.Index(fields=["event_id", "user"], name="attempt_event_user_idx"),
             models.Index(fields=["created_at"], name="attempt_created_idx"),
+            models.Index(
+                fields=["login_key"],
+                name="attempt_login_key_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["outcome", "reason"], name="attempt_outcome_idx"),
         ]
 

@@ -7,12 +7,15 @@ ADMIN_URL): the same code runs the hook's processes and the admin's.
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from migration_portal.health import healthz, metrics, readyz
 
 admin.site.site_header = "Migration portal"
 admin.site.site_title = "Migration portal"
 admin.site.index_title = "Legacy users moving to Okta"
+# The admin is the whole site for people: no "View site" link to a page that is not there.
+admin.site.site_url = None
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -22,4 +25,8 @@ urlpatterns = [
 if settings.HOOKS_ENABLED:
     urlpatterns.append(path("hooks/", include("hooks.urls")))
 if settings.ADMIN_ENABLED:
-    urlpatterns.append(path(settings.ADMIN_URL, admin.site.urls))
+    urlpatterns += [
+        path(settings.ADMIN_URL, admin.site.urls),
+        # The front door leads to the operators' home.
+        path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    ]

@@ -55,6 +55,21 @@ def test_the_admin_path_is_configurable(serve, client, admin_client):
     assert client.get("/admin/login/").status_code == 404
     assert client.get("/ops-7f3a/login/").status_code == 200
     assert admin_client.get("/ops-7f3a/").status_code == 200
+    assert client.get("/")["Location"] == "/ops-7f3a/"
+
+
+def test_the_front_door_leads_to_the_admin_and_nothing_links_elsewhere(client, admin_client):
+    response = client.get("/")
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    page = admin_client.get("/admin/").content.decode()
+    assert "View site" not in page
+
+
+def test_a_hook_only_process_has_no_front_door(serve, client):
+    serve(ADMIN_ENABLED=False)
+
+    assert client.get("/").status_code == 404
 
 
 @pytest.fixture

@@ -142,9 +142,9 @@ _PREVIOUS_FOR_NOBODY = f"""
 SELECT outcome, login FROM {_ATTEMPTS}
 WHERE event_id = %s AND outcome <> %s ORDER BY id DESC LIMIT 1"""
 _RECORD_CALL = f"""
-INSERT INTO {_ATTEMPTS} (event_id, request_id, login, user_id, outcome, reason, hash_format,
-                         ip_address, duration_ms, created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+INSERT INTO {_ATTEMPTS} (event_id, request_id, login, login_key, user_id, outcome, reason,
+                         hash_format, ip_address, duration_ms, created_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +183,7 @@ def _record_call(call: _Call, user: SigningIn | None, **fields: str) -> Statemen
             call.event_id[:255],
             call.request_id[:255],
             call.login[:_LOGIN_FIELD_MAX],
+            call.login_key[:_LOGIN_FIELD_MAX],
             user.pk if user is not None else None,
             fields["outcome"],
             fields["reason"],
@@ -199,6 +200,7 @@ class _Call:
     """The facts of one hook call that its audit row keeps."""
 
     login: str
+    login_key: str
     event_id: str
     request_id: str
     ip_address: str | None
@@ -223,9 +225,9 @@ def password_import_verify(
     `HookUnavailable` when the call cannot be answered within its budget (no state has
     changed then): shed for want of a verification slot, or over the budget.
     """
-    call = _Call(login, event_id, request_id, ip_address, arrived or time.monotonic())
-    deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     login_key = normalize_login(login)
+    call = _Call(login, login_key, event_id, request_id, ip_address, arrived or time.monotonic())
+    deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
         return _verify(call, login_key, password, deadline)
