@@ -5,7 +5,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from legacy_users.admin_lists import EstimatingPaginator, RecentFilter, login_search
+from legacy_users.admin_lists import (
+    DistinctValuesFilter,
+    EstimatingPaginator,
+    RecentFilter,
+    log_search,
+    login_search,
+)
 from legacy_users.hashing import get_format
 from legacy_users.models import (
     LegacyUser,
@@ -52,11 +58,23 @@ class LockedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FormatFilter(DistinctValuesFilter):
+    title = "hash format"
+    parameter_name = "hash_format"
+    field_name = "hash_format"
+
+
+class SourceFilter(DistinctValuesFilter):
+    title = "source"
+    parameter_name = "source"
+    field_name = "source"
+
+
 @admin.register(LegacyUser)
 class LegacyUserAdmin(admin.ModelAdmin):
     # Fits a 1366 px screen; the rest is on the user's page.
     list_display = (
-        "login",
+        "login_name",
         "status",
         "hash_format",
         "okta_push_state",
@@ -69,8 +87,8 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "okta_push_state",
         LockedFilter,
         "weak_password",
-        "hash_format",
-        "source",
+        FormatFilter,
+        SourceFilter,
     )
     actions = ("unlock_users",)
     # Searched by `get_search_results`: login prefix or exact email, on indexes.
@@ -78,7 +96,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
     search_help_text = "A login, or its beginning; or an exact email."
     # Only the list's own order (login, on its unique index); every filter has an index
     # in that order, so a page of a million users reads a page of index.
-    sortable_by = ()
+    sortable_by = ("login_name",)
     show_full_result_count = False
     paginator = EstimatingPaginator
     list_per_page = 100
@@ -142,7 +160,11 @@ class LegacyUserAdmin(admin.ModelAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        return login_search(queryset, search_term, email="email"), False
+        return login_search(queryset, search_term, exact=("email",)), False
+
+    @admin.display(description="Login", ordering="login_key")
+    def login_name(self, obj: LegacyUser) -> str:
+        return obj.login
 
     def lookup_allowed(self, lookup, value, request=None):
         # Filtering by URL on a secret column would turn the list into a hash oracle.
@@ -233,11 +255,7 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
     paginator = EstimatingPaginator
 
     def get_search_results(self, request, queryset, search_term):
-        by_login = login_search(queryset, search_term)
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return by_login | queryset.filter(event_id=term), False
+        return log_search(queryset, search_term, key="login_key", exact=("event_id",)), False
 
 
 @admin.register(LoadRun)
@@ -269,8 +287,4 @@ class OktaEventAdmin(ReadOnlyAdmin):
     paginator = EstimatingPaginator
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        by_login = login_search(queryset, term, key="user__login_key")
-        return by_login | queryset.filter(uuid=term), False
+        return log_search(queryset, search_term, key="user__login_key", exact=("uuid",)), False

@@ -62,8 +62,8 @@ def test_changelist_shows_progress_and_columns(admin_client, users):
     ("query", "shown", "hidden"),
     [
         ("?status__exact=verified", ["ver@example.com"], ["pend@example.com"]),
-        ("?hash_format__exact=raw_md5", ["md5@example.com"], ["pend@example.com"]),
-        ("?source__exact=shop", ["pend@example.com", "md5@example.com"], ["ver@example.com"]),
+        ("?hash_format=raw_md5", ["md5@example.com"], ["pend@example.com"]),
+        ("?source=shop", ["pend@example.com", "md5@example.com"], ["ver@example.com"]),
         ("?q=PEND@example", ["pend@example.com"], ["ver@example.com"]),
         ("?q=  Ver", ["ver@example.com"], ["pend@example.com", "md5@example.com"]),
         ("?q=example.com", [], ["ver@example.com", "pend@example.com"]),
