@@ -288,3 +288,30 @@ class SyncCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class UserTally(models.Model):
+    """How many legacy users have each value of the columns the dashboard counts, kept by
+    PostgreSQL triggers in the same transaction as every change (migration 0008): reading
+    the funnel of a million users is reading a few dozen rows, never the users table.
+
+    Dimensions: `status`, `push` (Okta push state), `format` (hash format), `format_push`
+    (`<format>|<push state>`), `weak` (`yes`/`no`), `signed_in` (`yes`/`no`: any hook call
+    yet). Each (dimension, value) is spread over shards by database session, so concurrent
+    hook calls do not queue on one row; a count is the sum of its shards.
+    """
+
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+    shard = models.SmallIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "value", "shard"], name="usertally_dimension_value_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}: {self.n}"
