@@ -315,3 +315,43 @@ class UserTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}={self.value}: {self.n}"
+
+
+class HookCallHour(models.Model):
+    """Hook calls per hour, outcome, reason, hash format and latency band: the dashboard's
+    charts read these rows, never the millions of calls. Rolled up from the calls, minute by
+    minute, by `hook_stats.rollup_hook_calls` (exactly once each, in order)."""
+
+    hour = models.DateTimeField()
+    outcome = models.CharField(max_length=10)
+    reason = models.CharField(max_length=32)
+    hash_format = models.CharField(max_length=64, blank=True)
+    #: Index into `hook_stats.LATENCY_BANDS_MS`: the call took less than that many ms.
+    band = models.SmallIntegerField()
+    calls = models.BigIntegerField(default=0)
+    total_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "outcome", "reason", "hash_format", "band"],
+                name="hookcallhour_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.outcome} {self.reason}: {self.calls}"
+
+
+class HookCallDay(models.Model):
+    """Hook calls per day and outcome, rolled up with `HookCallHour`: the 90-day chart."""
+
+    day = models.DateField()
+    outcome = models.CharField(max_length=10)
+    calls = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "outcome"], name="hookcallday_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.outcome}: {self.calls}"
