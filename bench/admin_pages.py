@@ -81,8 +81,10 @@ def fill(users: int, calls: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE legacy_users_verificationattempt, legacy_users_oktaevent, "
+            "legacy_users_hookcallhour, legacy_users_hookcallday, "
             "legacy_users_legacyuser RESTART IDENTITY CASCADE"
         )
+        cursor.execute("DELETE FROM legacy_users_synccursor WHERE name = 'hook_call_rollup'")
         # Per user: s picks the status (55% pending, 15% each verified, confirmed, purged),
         # p the push state, f the format (round robin), d the day of the last sign-in.
         cursor.execute(
@@ -163,6 +165,13 @@ def fill(users: int, calls: int) -> None:
             "ANALYZE legacy_users_legacyuser; ANALYZE legacy_users_verificationattempt; "
             "ANALYZE legacy_users_oktaevent"
         )
+    # What a running portal has done by itself along the way: the dashboard's roll-up of
+    # the calls (each dashboard view adds the calls since the previous one).
+    from legacy_users.services.hook_stats import rollup_hook_calls
+
+    started = time.perf_counter()
+    rolled = rollup_hook_calls()
+    print(f"  {rolled:,} calls rolled up in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def pages() -> list[tuple[str, str]]:

@@ -11,12 +11,6 @@ from django.views.generic import RedirectView
 
 from migration_portal.health import healthz, metrics, readyz
 
-admin.site.site_header = "Migration portal"
-admin.site.site_title = "Migration portal"
-admin.site.index_title = "Legacy users moving to Okta"
-# The admin is the whole site for people: no "View site" link to a page that is not there.
-admin.site.site_url = None
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

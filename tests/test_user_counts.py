@@ -54,8 +54,7 @@ def test_wrong_passwords_leave_the_funnel_alone(make_user, post_hook):
 def test_loads_deletes_and_bulk_updates_keep_the_tally_exact(tmp_path, make_user):
     export = tmp_path / "users.csv"
     export.write_text(
-        "login,password_hash\n"
-        + "".join(f"user{i}@example.com,{SSHA}\n" for i in range(40))
+        "login,password_hash\n" + "".join(f"user{i}@example.com,{SSHA}\n" for i in range(40))
     )
 
     call_command("load_legacy_users", str(export), stdout=io.StringIO())

@@ -3,8 +3,9 @@
 The hook log grows by millions of rows, so the dashboard never reads it whole: calls are
 rolled up into `HookCallHour` rows (hour, outcome, reason, format, latency band) minute by
 minute, each call exactly once (`rollup_hook_calls`, run before every read), and only the
-last couple of minutes are read from the log itself. A call is rolled up once it is a minute old: its row is committed by then (the hook
-answers within 3 s), so a later commit cannot slip behind the roll-up.
+last couple of minutes are read from the log itself. A call is rolled up once it is a minute
+old: its row is committed by then (the hook answers within 3 s), so a later commit cannot
+slip behind the roll-up.
 """
 
 from __future__ import annotations
@@ -163,6 +164,18 @@ class Window:
     @property
     def unavailable_share(self) -> float:
         return self.unavailable / self.calls if self.calls else 0.0
+
+    @property
+    def unavailable_percent(self) -> float:
+        return round(100 * self.unavailable_share, 1)
+
+    @property
+    def p50(self) -> int | None:
+        return self.percentile(0.5)
+
+    @property
+    def p95(self) -> int | None:
+        return self.percentile(0.95)
 
 
 @dataclass

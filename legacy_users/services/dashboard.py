@@ -1,0 +1,163 @@
+"""The operators' dashboard: how far the migration is, what fails, what needs a person.
+
+Everything here is read from the user tally, the hook roll-ups and small tables, so the page
+costs the same at a million users as at eight (bench/admin_pages.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from legacy_users.models import (
+    AttemptReason,
+    LoadRun,
+    MigrationStatus,
+    OktaPushState,
+)
+from legacy_users.services.hook_stats import HookStats, hook_stats
+from legacy_users.services.user_counts import locked_now, user_counts
+
+IN_OKTA = (OktaPushState.HOOK, OktaPushState.IMPORTED_HASH, OktaPushState.LINKED)
+#: Hook answers that mean a user's stored hash cannot be checked as it is.
+HASH_PROBLEMS = (
+    AttemptReason.UNSUPPORTED_HASH,
+    AttemptReason.MALFORMED_HASH,
+    AttemptReason.OVER_COST,
+    AttemptReason.NO_HASH,
+    AttemptReason.ERROR,
+)
+#: More account locks than this in an hour is a storm worth a look (a spray, or a bug).
+LOCK_STORM = 20
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str
+    count: int
+    share: float  # of the users loaded
+    link: str  # the users list's query string for them ("" for none)
+
+
+@dataclass(frozen=True)
+class Attention:
+    label: str
+    count: int
+    link: str  # the users list's query string for them ("" for none)
+
+
+@dataclass(frozen=True)
+class FormatRow:
+    name: str
+    users: int
+    imported: int  # created in Okta with the hash itself
+    hook: int  # created in Okta with the password hook (or linked to it)
+    check_ms: float | None  # mean hook call time for a password check, last 7 days
+
+
+@dataclass
+class Dashboard:
+    loaded: int
+    funnel: list[Stage]
+    never_signed_in: int
+    locked: int
+    weak: int
+    push: dict[str, int]
+    formats: list[FormatRow]
+    hooks: HookStats
+    load_runs: list[LoadRun]
+    attention: list[Attention]
+    generated_at: datetime
+
+    @property
+    def per_day_chart(self) -> dict[str, list]:
+        """The sign-ins-per-day chart's series (for the page's script, as JSON)."""
+        days = self.hooks.per_day
+        return {
+            "labels": [day.isoformat() for day in days],
+            **{
+                series: [counts[series] for counts in days.values()]
+                for series in ("verified", "failed", "unavailable")
+            },
+        }
+
+
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def dashboard(now: datetime | None = None) -> Dashboard:
+    """Every figure of the dashboard, as of `now`."""
+    now = now or timezone.now()
+    counts = user_counts()
+    status = counts["status"]
+    loaded = sum(status.values())
+    push = counts["push"]
+    verified = sum(status.get(s, 0) for s in ("verified", "confirmed", "purged"))
+    confirmed = status.get(MigrationStatus.CONFIRMED, 0) + status.get(MigrationStatus.PURGED, 0)
+    stages = [
+        ("Loaded", loaded, ""),
+        ("In Okta", sum(push.get(p, 0) for p in IN_OKTA), ""),
+        ("Verified (we said VERIFIED)", verified, ""),
+        ("Confirmed by Okta", confirmed, ""),
+        ("Hash purged", status.get(MigrationStatus.PURGED, 0), "?status__exact=purged"),
+    ]
+    hooks = hook_stats(now)
+    format_push = counts["format_push"]
+    formats = []
+    for name, users in sorted(counts["format"].items(), key=lambda item: -item[1]):
+        imported = format_push.get(f"{name}|{OktaPushState.IMPORTED_HASH}", 0)
+        hook = sum(format_push.get(f"{name}|{p}", 0) for p in (OktaPushState.HOOK, "linked"))
+        cost = hooks.check_cost.get(name)
+        formats.append(FormatRow(name or "(unknown)", users, imported, hook, cost and cost[1]))
+    locked = locked_now()
+    return Dashboard(
+        loaded=loaded,
+        funnel=[Stage(label, n, _share(n, loaded), link) for label, n, link in stages],
+        never_signed_in=counts["signed_in"].get("no", 0),
+        locked=locked,
+        weak=counts["weak"].get("yes", 0),
+        push={label: push.get(value, 0) for value, label in OktaPushState.choices},
+        formats=formats,
+        hooks=hooks,
+        load_runs=list(LoadRun.objects.order_by("-started_at")[:5]),
+        attention=_attention(counts, hooks, locked),
+        generated_at=now,
+    )
+
+
+def _attention(counts, hooks: HookStats, locked: int) -> list[Attention]:
+    """What needs a person, largest first; only what is there."""
+    push = counts["push"]
+    hash_calls = sum(hooks.reasons.get(reason, 0) for reason in HASH_PROBLEMS)
+    items = [
+        Attention(
+            "Users whose hash matches no known format",
+            counts["format"].get("", 0),
+            "?hash_format=",
+        ),
+        Attention(
+            "Hook calls that could not check a stored hash (unsupported, malformed, over the "
+            "cost ceiling), last 7 days",
+            hash_calls,
+            "",
+        ),
+        Attention(
+            "Okta push failures",
+            push.get(OktaPushState.FAILED, 0),
+            "?okta_push_state__exact=failed",
+        ),
+        Attention(
+            "Already in Okta, not on the hook (conflicts)",
+            push.get(OktaPushState.CONFLICT, 0),
+            "?okta_push_state__exact=conflict",
+        ),
+        Attention(
+            f"Users locked now{' (a lock storm?)' if locked > LOCK_STORM else ''}",
+            locked,
+            "?locked=yes",
+        ),
+    ]
+    return sorted((item for item in items if item.count), key=lambda item: -item.count)
