@@ -1,6 +1,10 @@
 """The operators' home: who has migrated, who has not, and every hook call."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -19,10 +23,15 @@ from legacy_users.models import (
     OktaEvent,
     VerificationAttempt,
 )
-from legacy_users.services.migration import user_unlock
+from legacy_users.services.export import BASE_FIELDS, stream_csv
+from legacy_users.services.migration import user_unlock, users_purge_hashes
+from legacy_users.services.okta_sync import okta_users_push
 from legacy_users.services.user_counts import user_counts
+from okta.client import okta_client
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
+#: An admin push runs within the request: a selection, not the whole migration.
+PUSH_SELECTION_MAX = 1000
 TIMELINE_LENGTH = 50
 
 
@@ -90,7 +99,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         FormatFilter,
         SourceFilter,
     )
-    actions = ("unlock_users",)
+    actions = ("unlock_users", "push_users", "purge_hashes")
     # Searched by `get_search_results`: login prefix or exact email, on indexes.
     search_fields = ("login_key",)
     search_help_text = "A login, or its beginning; or an exact email."
@@ -211,7 +220,93 @@ class LegacyUserAdmin(admin.ModelAdmin):
     def locked(self, obj: LegacyUser) -> bool:
         return bool(obj.locked_until and obj.locked_until > timezone.now())
 
-    @admin.action(description="Unlock the selected users", permissions=["change"])
+    # --- the operator's actions: each checks its own permission (migration 0011's groups) ---
+
+    def _can(self, request, action: str) -> bool:
+        return request.user.has_perm(f"legacy_users.{action}_legacyuser")
+
+    def has_unlock_permission(self, request) -> bool:
+        return self._can(request, "unlock")
+
+    def has_push_permission(self, request) -> bool:
+        return self._can(request, "push")
+
+    def has_purge_permission(self, request) -> bool:
+        return self._can(request, "purge")
+
+    def has_export_permission(self, request) -> bool:
+        return self._can(request, "export")
+
+    @admin.action(
+        description="Push the selected users to Okta (password hook)", permissions=["push"]
+    )
+    def push_users(self, request, queryset):
+        if len(queryset[: PUSH_SELECTION_MAX + 1]) > PUSH_SELECTION_MAX:
+            self.message_user(
+                request,
+                f"Push at most {PUSH_SELECTION_MAX} users at a time here; push the "
+                f"rest with `manage.py okta_push_users`.",
+                messages.ERROR,
+            )
+            return
+        if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
+            self.message_user(request, "The Okta API is not configured.", messages.ERROR)
+            return
+        client = okta_client()
+        try:
+            report = okta_users_push(client=client, among=queryset)
+        finally:
+            client.close()
+        states = ", ".join(f"{state}: {n}" for state, n in report.states.items() if n)
+        pushed = sum(report.states.values())
+        self.message_user(
+            request,
+            f"Pushed {pushed} of the selected users ({states or 'none was pending'}).",
+            messages.WARNING if report.errors else messages.SUCCESS,
+        )
+        for login, error in report.errors[:10]:
+            self.message_user(request, f"{login}: {error}", messages.ERROR)
+
+    @admin.action(
+        description="Purge the legacy hashes of the selected confirmed users", permissions=["purge"]
+    )
+    def purge_hashes(self, request, queryset):
+        now = timezone.now()
+        purged = sum(
+            users_purge_hashes(at=now, user_id=pk)
+            for pk in queryset.filter(status=MigrationStatus.CONFIRMED).values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            f"Purged the legacy hash of {purged} confirmed user{'s' if purged != 1 else ''}; "
+            "users not confirmed by Okta keep theirs.",
+            messages.SUCCESS if purged else messages.INFO,
+        )
+
+    def get_urls(self):
+        export = path(
+            "export.csv",
+            self.admin_site.admin_view(self.export_view),
+            name="legacy_users_legacyuser_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The list's current users (its filters and search) as CSV, streamed; no hashes."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        users = self.get_changelist_instance(request).get_queryset(request)
+        response = StreamingHttpResponse(
+            stream_csv(users.order_by("login_key"), BASE_FIELDS), content_type="text/csv"
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="legacy-users-{stamp}.csv"'
+        return response
+
+    def changelist_view_context(self, request) -> dict:
+        return {"can_export": self.has_export_permission(request)}
+
+    @admin.action(description="Unlock the selected users", permissions=["unlock"])
     def unlock_users(self, request, queryset):
         now = timezone.now()
         unlocked = [
@@ -239,7 +334,12 @@ class LegacyUserAdmin(admin.ModelAdmin):
             }
             for status, label in MigrationStatus.choices
         ]
-        extra_context = {**(extra_context or {}), "progress": progress, "total_users": total}
+        extra_context = {
+            **(extra_context or {}),
+            **self.changelist_view_context(request),
+            "progress": progress,
+            "total_users": total,
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
 

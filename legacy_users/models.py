@@ -87,6 +87,13 @@ class LegacyUser(models.Model):
 
     class Meta:
         ordering = ["login_key"]
+        # The operator role's actions (the viewer role only reads; see migration 0010).
+        permissions = [
+            ("unlock_legacyuser", "Can unlock legacy users"),
+            ("push_legacyuser", "Can push legacy users to Okta"),
+            ("purge_legacyuser", "Can purge confirmed users' legacy hashes"),
+            ("export_legacyuser", "Can export legacy users (never their hashes)"),
+        ]
         indexes = [
             # Each filter of the admin's list, in the list's order (login): a page of a
             # filtered million-user list reads one page of index.

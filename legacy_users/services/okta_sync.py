@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TextIO
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from legacy_users.hashing.okta_import import okta_hash_credential
@@ -116,16 +116,20 @@ def okta_users_push(
     dry_run: bool = False,
     limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    among: QuerySet[LegacyUser] | None = None,
 ) -> PushReport:
     """Create the pending users not yet in Okta (and retry failed ones).
 
     `strategy` "hook" gives everyone the password-hook credential; "auto" sends the legacy
     hash itself where Okta can import it (such users are confirmed at once: Okta holds their
     password and never calls the hook for them). Resumable: each user's outcome is stored as
-    it comes, and users already pushed are skipped.
+    it comes, and users already pushed are skipped. `among` narrows it to some users (an
+    operator's selection in the admin).
     """
     report = PushReport(dry_run=dry_run)
     users = users_to_push().order_by("pk")
+    if among is not None:
+        users = users.filter(pk__in=among.values("pk"))
     if limit:
         users = users[:limit]
     done = 0
