@@ -12,8 +12,7 @@ from legacy_users.admin_lists import (
     DistinctValuesFilter,
     EstimatingPaginator,
     RecentFilter,
-    log_search,
-    login_search,
+    indexed_search,
 )
 from legacy_users.hashing import get_format
 from legacy_users.models import (
@@ -103,9 +102,10 @@ class LegacyUserAdmin(admin.ModelAdmin):
     # Searched by `get_search_results`: login prefix or exact email, on indexes.
     search_fields = ("login_key",)
     search_help_text = "A login, or its beginning; or an exact email."
-    # Only the list's own order (login, on its unique index); every filter has an index
-    # in that order, so a page of a million users reads a page of index.
-    sortable_by = ("login_name",)
+    # Load order only: every filter has an index in that order, so a page of a million
+    # users reads a page of index.
+    ordering = ("id",)
+    sortable_by = ()
     show_full_result_count = False
     paginator = EstimatingPaginator
     list_per_page = 100
@@ -169,9 +169,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        return login_search(queryset, search_term, exact=("email",)), False
+        return indexed_search(queryset, search_term, exact=("email",)), False
 
-    @admin.display(description="Login", ordering="login_key")
+    @admin.display(description="Login")
     def login_name(self, obj: LegacyUser) -> str:
         return obj.login
 
@@ -355,7 +355,7 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
     paginator = EstimatingPaginator
 
     def get_search_results(self, request, queryset, search_term):
-        return log_search(queryset, search_term, key="login_key", exact=("event_id",)), False
+        return indexed_search(queryset, search_term, exact=("event_id",)), False
 
 
 @admin.register(LoadRun)
@@ -387,4 +387,4 @@ class OktaEventAdmin(ReadOnlyAdmin):
     paginator = EstimatingPaginator
 
     def get_search_results(self, request, queryset, search_term):
-        return log_search(queryset, search_term, key="user__login_key", exact=("uuid",)), False
+        return indexed_search(queryset, search_term, key="user__login_key", exact=("uuid",)), False

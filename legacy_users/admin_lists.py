@@ -2,8 +2,9 @@
 
 - `EstimatingPaginator`: counts exactly up to a cap, and past it says "about N" from the
   planner's estimate (PostgreSQL) instead of counting a million rows on every page.
-- `login_search`: search by login or email, exact or by prefix, case-insensitive, on an
-  index (`login_key`, normalized as the hook matches it), never a `LIKE '%…%'` scan.
+- `login_search`, `indexed_search`: search by login or email, exact or by prefix,
+  case-insensitive, on an index (`login_key`, normalized as the hook matches it), never a
+  `LIKE '%…%'` scan.
 - `RecentFilter`: the hook log by period (last hour, day, week, ...) on the time index.
 - `DistinctValuesFilter`: a filter listing a column's values by skipping through its index
   (a loose index scan), not by reading every row for DISTINCT.
@@ -25,8 +26,8 @@ from legacy_users.logins import normalize_login
 
 #: Up to this many rows a list's count is exact; past it, an estimate.
 EXACT_COUNT_CAP = 10_000
-#: A search on a log (hook calls, Okta events) shows at most this many matches: found on
-#: the login index, then put in the log's order.
+#: A search shows at most this many matches: found on the login index, then put in the
+#: list's order.
 SEARCH_MATCH_CAP = 5_000
 
 
@@ -74,10 +75,13 @@ def login_search(
     return queryset.filter(matches)
 
 
-def log_search(queryset: QuerySet, term: str, *, key: str, exact: tuple[str, ...]) -> QuerySet:
-    """`login_search` on a log kept in time order: the matches are found on their indexes
-    first (at most SEARCH_MATCH_CAP), then ordered. Filtered in the log's own order instead,
-    the database would walk the time index through millions of rows looking for them."""
+def indexed_search(
+    queryset: QuerySet, term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
+) -> QuerySet:
+    """`login_search` for a list kept in another order (id, time): the matches are found on
+    their indexes first (at most SEARCH_MATCH_CAP), then ordered. Filtered in the list's own
+    order instead, the database may walk that order's index through millions of rows
+    looking for them."""
     if not normalize_login(term):
         return queryset
     found = login_search(queryset.model.objects.all(), term, key=key, exact=exact)

@@ -95,13 +95,15 @@ class LegacyUser(models.Model):
             ("export_legacyuser", "Can export legacy users (never their hashes)"),
         ]
         indexes = [
-            # Each filter of the admin's list, in the list's order (login): a page of a
-            # filtered million-user list reads one page of index.
-            models.Index(fields=["status", "login_key"], name="legacyuser_status_key_idx"),
-            models.Index(fields=["hash_format", "login_key"], name="legacyuser_format_key_idx"),
-            models.Index(fields=["source", "login_key"], name="legacyuser_source_key_idx"),
+            # Each filter of the admin's list, in the list's order (id: load order): a page
+            # of a filtered million-user list reads one page of index. (With the login
+            # instead of the id, a first load of a million users took twice as long:
+            # four more indexes of collated text.)
+            models.Index(fields=["status", "id"], name="legacyuser_status_id_idx"),
+            models.Index(fields=["hash_format", "id"], name="legacyuser_format_id_idx"),
+            models.Index(fields=["source", "id"], name="legacyuser_source_id_idx"),
             models.Index(fields=["email"], name="legacyuser_email_idx"),
-            models.Index(fields=["okta_push_state", "login_key"], name="legacyuser_push_key_idx"),
+            models.Index(fields=["okta_push_state", "id"], name="legacyuser_push_id_idx"),
             models.Index(fields=["okta_id"], name="legacyuser_okta_id_idx"),
             models.Index(
                 fields=["locked_until"],

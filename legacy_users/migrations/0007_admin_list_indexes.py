@@ -37,22 +37,22 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="legacyuser",
-            index=models.Index(fields=["status", "login_key"], name="legacyuser_status_key_idx"),
+            index=models.Index(fields=["status", "id"], name="legacyuser_status_id_idx"),
         ),
         migrations.AddIndex(
             model_name="legacyuser",
             index=models.Index(
-                fields=["hash_format", "login_key"], name="legacyuser_format_key_idx"
+                fields=["hash_format", "id"], name="legacyuser_format_id_idx"
             ),
         ),
         migrations.AddIndex(
             model_name="legacyuser",
-            index=models.Index(fields=["source", "login_key"], name="legacyuser_source_key_idx"),
+            index=models.Index(fields=["source", "id"], name="legacyuser_source_id_idx"),
         ),
         migrations.AddIndex(
             model_name="legacyuser",
             index=models.Index(
-                fields=["okta_push_state", "login_key"], name="legacyuser_push_key_idx"
+                fields=["okta_push_state", "id"], name="legacyuser_push_id_idx"
             ),
         ),
         migrations.AddIndex(
