@@ -29,6 +29,14 @@ from legacy_users.services.user_counts import user_counts
 from okta.client import okta_client
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
+SHORT_PUSH_STATES = {
+    "": "-",
+    "hook": "hook",
+    "imported_hash": "hash imported",
+    "linked": "linked",
+    "conflict": "conflict",
+    "failed": "failed",
+}
 #: An admin push runs within the request: a selection, not the whole migration.
 PUSH_SELECTION_MAX = 1000
 TIMELINE_LENGTH = 50
@@ -85,10 +93,10 @@ class LegacyUserAdmin(admin.ModelAdmin):
         "login_name",
         "status",
         "hash_format",
-        "okta_push_state",
+        "okta",
         "failed_attempts",
         "locked",
-        "last_attempt_at",
+        "last_attempt",
     )
     list_filter = (
         "status",
@@ -174,6 +182,16 @@ class LegacyUserAdmin(admin.ModelAdmin):
     @admin.display(description="Login")
     def login_name(self, obj: LegacyUser) -> str:
         return obj.login
+
+    @admin.display(description="Okta")
+    def okta(self, obj: LegacyUser) -> str:
+        """The push state, short (the full label is a filter's and the user page's)."""
+        return SHORT_PUSH_STATES.get(obj.okta_push_state, obj.okta_push_state)
+
+    @admin.display(description="Last attempt")
+    def last_attempt(self, obj: LegacyUser) -> str:
+        when = obj.last_attempt_at
+        return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "-"
 
     def lookup_allowed(self, lookup, value, request=None):
         # Filtering by URL on a secret column would turn the list into a hash oracle.

@@ -14,6 +14,9 @@ class PortalAdminSite(admin.AdminSite):
     # The admin is the whole site for people: no "View site" link to a page not there.
     site_url = None
     index_template = "admin/portal_index.html"
+    # The lists need the width (1366 px laptops): the breadcrumbs and the dashboard's links
+    # lead everywhere the model sidebar did.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         context = {**(extra_context or {}), "dashboard": dashboard()}

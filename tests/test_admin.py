@@ -49,10 +49,10 @@ def test_changelist_shows_progress_and_columns(admin_client, users):
         "Login",
         "Status",
         "Hash format",
-        "Okta push state",
+        "Okta",
         "Failed attempts",
         "Locked",
-        "Last attempt at",
+        "Last attempt",
     ):
         assert column in html
     assert BCRYPT not in html
