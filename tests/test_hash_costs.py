@@ -46,7 +46,7 @@ OVER = [
     ("drupal7", "$S$S" + "C" * 51, {}),
     ("phpass", "$P$S" + "I" * 30, {}),
     ("scrypt", f"$scrypt$ln=30,r=8,p=1$TmFDbA${B64_43}", {}),
-    ("django_scrypt", f"scrypt$NaCl$1048576$8$4${B64_43}=", {}),
+    ("django_scrypt", f"scrypt$1048576$NaCl$8$4${B64_43}=", {}),
     ("yescrypt", "$y$jFT$Qeof7nTZR1kT1cFwdlZqd0$" + "B" * 43, {}),
     ("scrypt_crypt", "$7$S6..../....SodiumChloride$" + "k" * 43, {}),
     (

@@ -177,7 +177,7 @@ VECTORS = [
     V(
         "django_scrypt",
         "password",
-        "scrypt$NaCl$1024$8$16$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA==",
+        "scrypt$1024$NaCl$8$16$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA==",
         "RFC 7914 s12 in Django's layout",
     ),
     V(
@@ -807,7 +807,7 @@ def test_wrong_password_does_not_verify(v):
         ("postgres_scram_sha256", "SCRAM-SHA-256$4096:IKfx$iRw3qwTp18ua:hPciC1CcnBna"),
         ("cisco_type8", "$8$84486783037343$pYNyVrtyMalQrZLxRi7ZLQS1Fl.jkYCgASUi5P8JNb"),
         ("werkzeug_pbkdf2", "pbkdf2:sha256:notanumber$salt$00ff"),
-        ("django_scrypt", "scrypt$salt$1000$8$1$AAAA"),
+        ("django_scrypt", "scrypt$1000$salt$8$1$AAAA"),
         ("spring_scrypt", "{scrypt}$e0801$not base64!$x"),
         ("yescrypt", "$y$j9T$Qeof7nTZR1kT1cFwdlZqd0$tooshort"),
         ("ldap_salted_sha256", "{SSHA256}OZiz0cnQ5hgyel3Emh7NCbhBRCQ+HVBwYplQunHYnE"),

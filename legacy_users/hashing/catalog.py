@@ -17,6 +17,7 @@ from legacy_users.hashing import digest_formats as dig
 from legacy_users.hashing import kdf_formats as kdf
 from legacy_users.hashing import spring_formats as spring
 from legacy_users.hashing.base import HashFormat
+from legacy_users.hashing.passlib_formats import Argon2Format
 from legacy_users.hashing.passlib_formats import PasslibFormat as P
 
 BCRYPT_MAX_BYTES = 72
@@ -187,10 +188,10 @@ def _formats() -> list[HashFormat]:
     by_name = {fmt.name: fmt for fmt in crypts}
     ldaps = _ldap_family()
     ldap_by_name = {fmt.name: fmt for fmt in ldaps}
-    argon2 = P(
+    argon2 = Argon2Format(
         "argon2",
         ph.argon2,
-        "Argon2 id/i/d in PHC form, with or without v=",
+        "Argon2 id/i/d in PHC form, with or without v=, parameters in any order",
         shape=r"^\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}"
         r"\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$",
         family="argon2",

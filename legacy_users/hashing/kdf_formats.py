@@ -32,15 +32,16 @@ def _scrypt(secret: bytes, salt: bytes, n: int, r: int, p: int, dklen: int) -> b
 
 
 class DjangoScrypt(StructuredFormat):
-    """Django 4.0+ `scrypt$salt$N$r$p$base64`."""
+    """Django 4.0+ `ScryptPasswordHasher`: `scrypt$N$salt$r$p$base64` (its `encode` writes the
+    work factor before the salt)."""
 
     name = "django_scrypt"
     family = "scrypt"
-    description = "Django scrypt (scrypt$salt$N$r$p$base64)"
-    shape = re.compile(r"^scrypt\$[^$]+\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+=*$")
+    description = "Django scrypt (scrypt$N$salt$r$p$base64)"
+    shape = re.compile(r"^scrypt\$\d+\$[^$]+\$\d+\$\d+\$[A-Za-z0-9+/]+=*$")
 
     def decode(self, encoded, params):
-        _, salt, n, r, p, digest = split_exact(encoded, "$", 6)
+        _, n, salt, r, p, digest = split_exact(encoded, "$", 6)
         raw = b64decode(digest, "the digest")
         return Parsed(
             raw,

@@ -108,11 +108,13 @@ class PasslibFormat(HashFormat):
             parsed = handler.from_string(inner)
         except (ValueError, TypeError, NotImplementedError):
             raise MalformedHash(f"not a well-formed {self.name} hash") from None
-        # Some handlers (LDAP digests) accept a digest of the wrong length when parsing.
-        size = getattr(handler, "checksum_size", None)
+        # Some handlers (LDAP digests) accept a digest of the wrong length when parsing. The
+        # size is read from the parsed hash: for some (fshp) it depends on the variant.
+        size = getattr(parsed, "checksum_size", None)
         checksum = getattr(parsed, "checksum", None)
-        if exact_digest and size and checksum is not None and len(checksum) != size:
-            raise MalformedHash(f"a {self.name} digest is {size} long, not {len(checksum)}")
+        wrong_size = isinstance(size, int) and checksum is not None and len(checksum) != size
+        if exact_digest and wrong_size:
+            raise MalformedHash(f"the digest is {len(checksum)} long where {self.name} has {size}")
         return parsed
 
     def _check_cost(self, encoded: str, parsed: Any) -> None:
@@ -164,3 +166,41 @@ class PasslibFormat(HashFormat):
         except (ValueError, TypeError, NotImplementedError):
             # `from None`: passlib's own message is not carried along.
             raise MalformedHash(f"not a well-formed {self.name} hash") from None
+
+
+#: A PHC argon2 string's parts: the prefix (variant, version), the three parameters in
+#: whatever order, and the rest (salt, digest).
+_ARGON2_PARAMETERS = re.compile(
+    r"^(?P<head>\$argon2(?:id|i|d)\$(?:v=\d+\$)?)(?P<params>[mtp]=\d+,[mtp]=\d+,[mtp]=\d+)"
+    r"(?P<tail>\$.*)$"
+)
+
+
+class Argon2Format(PasslibFormat):
+    """Argon2 in PHC form, with its three parameters in any order.
+
+    The reference implementation, argon2-cffi and passlib write `m=,t=,p=`; Node's `argon2`
+    package (through `@phc/format`) writes them sorted, `m=,p=,t=`. Both mean the same hash:
+    it is put in the reference order before passlib reads it.
+    """
+
+    @staticmethod
+    def canonical(encoded: str) -> str:
+        found = _ARGON2_PARAMETERS.match(encoded)
+        if found is None:
+            return encoded
+        values = dict(part.split("=", 1) for part in found["params"].split(","))
+        if set(values) != {"m", "t", "p"}:
+            return encoded
+        params = f"m={values['m']},t={values['t']},p={values['p']}"
+        return f"{found['head']}{params}{found['tail']}"
+
+    def identify(self, encoded: str) -> bool:
+        return super().identify(self.canonical(encoded))
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        super().parse(self.canonical(encoded), params)
+
+    @sensitive_variables()
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        return super().verify(password, self.canonical(encoded), params)

@@ -1,0 +1,129 @@
+"""Hashes written by the real tools legacy systems use, verified as the loader and the hook
+see them: detected without a declared format, right password VERIFIED, wrong one not.
+
+Generators installable from PyPI are called here (Django's own hashers). Node packages'
+outputs are fixtures (tests/fixtures/real_tools/node.json), made by
+scripts/fixtures/node_hashes.js with the tool versions recorded in each entry. Every
+generator gets the same five kinds of password (scripts/fixtures/passwords.json): ASCII,
+non-Latin Unicode, accented Latin, quotes/backslash/spaces, and 100 characters.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import hashers
+from passlib import hash as ph
+
+from legacy_users.hashing import check_password, classify_hash
+
+HERE = Path(__file__).resolve().parent
+PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
+NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
+
+
+def _verifies(password: str, encoded: str) -> tuple[str, bool, bool]:
+    """(detected format or problem, right password verified, wrong password verified)."""
+    verdict = classify_hash(encoded)
+    if not verdict.ok:
+        return verdict.problem, False, False
+    right = check_password(password, encoded, format_name=verdict.format_name).verified
+    # Changed at the front: bcrypt reads only a password's first 72 bytes.
+    wrong = check_password("x" + password, encoded, format_name=verdict.format_name).verified
+    return verdict.format_name, right, wrong
+
+
+@pytest.mark.parametrize(
+    "case", NODE, ids=[f"{c['tool']}-{i % len(PASSWORDS)}" for i, c in enumerate(NODE)]
+)
+def test_node_packages_hashes_verify(case):
+    detected, right, wrong = _verifies(case["password"], case["hash"])
+
+    assert (right, wrong) == (True, False), detected
+
+
+DJANGO_HASHERS = [
+    hashers.PBKDF2PasswordHasher,
+    hashers.PBKDF2SHA1PasswordHasher,
+    hashers.Argon2PasswordHasher,
+    hashers.BCryptSHA256PasswordHasher,
+    hashers.ScryptPasswordHasher,
+    hashers.MD5PasswordHasher,
+]
+
+
+class _Quick:
+    """Django's hashers at their lowest work factors: the layout is what is tested."""
+
+    iterations = 1000
+    time_cost, memory_cost, parallelism = 1, 64, 1
+    rounds = 4
+    work_factor = 2**10
+
+
+def _quick(hasher_class):
+    overrides = {
+        name: getattr(_Quick, name)
+        for name in ("iterations", "time_cost", "memory_cost", "parallelism", "rounds")
+        if hasattr(hasher_class, name)
+    }
+    if hasher_class is hashers.ScryptPasswordHasher:
+        overrides = {"work_factor": _Quick.work_factor}
+    return type(f"Quick{hasher_class.__name__}", (hasher_class,), overrides)()
+
+
+@pytest.mark.parametrize("hasher_class", DJANGO_HASHERS, ids=lambda h: h.algorithm)
+@pytest.mark.parametrize("password", PASSWORDS, ids=range(len(PASSWORDS)))
+def test_djangos_own_hashers_verify(hasher_class, password):
+    hasher = _quick(hasher_class)
+    encoded = hasher.encode(password, hasher.salt())
+
+    detected, right, wrong = _verifies(password, encoded)
+
+    assert (right, wrong) == (True, False), (detected, encoded)
+
+
+def test_djangos_scrypt_is_read_in_its_own_field_order():
+    """Django writes scrypt$N$salt$r$p$hash (N before the salt)."""
+    encoded = _quick(hashers.ScryptPasswordHasher).encode("pw", "NaClNaClNaCl")
+
+    assert encoded.startswith("scrypt$1024$NaClNaClNaCl$8$")
+    assert classify_hash(encoded).format_name == "django_scrypt"
+
+
+class _FirstBytes:
+    """A generator that hashes only a password's first bytes, as bcrypt always did (the
+    bcrypt 5 library under libpass refuses longer passwords instead of cutting them)."""
+
+    def __init__(self, handler, size: int) -> None:
+        self.handler, self.size = handler, size
+
+    def hash(self, password: str) -> str:
+        return self.handler.hash(password.encode()[: self.size])
+
+
+PASSLIB = {
+    "fshp sha1": lambda: ph.fshp.using(variant=0, rounds=1000),
+    "fshp sha256": lambda: ph.fshp.using(variant=1, rounds=1000),
+    "fshp sha384": lambda: ph.fshp.using(variant=2, rounds=1000),
+    "fshp sha512": lambda: ph.fshp.using(variant=3, rounds=1000),
+    "sha512_crypt": lambda: ph.sha512_crypt.using(rounds=1000),
+    "sha256_crypt": lambda: ph.sha256_crypt.using(rounds=1000),
+    "md5_crypt": lambda: ph.md5_crypt,
+    "bcrypt": lambda: _FirstBytes(ph.bcrypt.using(rounds=4), 72),
+    "pbkdf2_sha256": lambda: ph.pbkdf2_sha256.using(rounds=1000),
+    "ldap_salted_sha1": lambda: ph.ldap_salted_sha1,
+    "ldap_salted_sha256": lambda: ph.ldap_salted_sha256,
+    "phpass": lambda: ph.phpass.using(rounds=8),
+    "argon2": lambda: ph.argon2.using(rounds=1, memory_cost=64),
+}
+
+
+@pytest.mark.parametrize("scheme", PASSLIB)
+@pytest.mark.parametrize("password", PASSWORDS, ids=range(len(PASSWORDS)))
+def test_libpass_hashes_verify(scheme, password):
+    encoded = PASSLIB[scheme]().hash(password)
+
+    detected, right, wrong = _verifies(password, encoded)
+
+    assert (right, wrong) == (True, False), (detected, encoded)
