@@ -745,6 +745,35 @@ VECTORS = [
         {"key": "Jefe"},
         True,
     ),
+    # Dovecot, as `doveadm pw` (dovecot-core 2.3.19.1, Debian 12) writes it; the same tool's
+    # outputs for five kinds of password are in tests/fixtures/real_tools/debian.json.
+    V(
+        "dovecot",
+        "correct horse battery staple",
+        "{SHA512-CRYPT}$6$pMk5dRo4KsUUj.OI$nIsaO8P/9mS3zXBbe4F5Ypf15KgUZa5ZMGMKqCv4V3wWEZjQ3vqYfKZKox01m4TYxyMIE/Lg3..Y.nnkFTNfX/",
+        "doveadm pw -s SHA512-CRYPT (Dovecot 2.3.19.1)",
+    ),
+    V(
+        "dovecot_pbkdf2",
+        "correct horse battery staple",
+        "$1$OH/xETFwKrHJVbpY$5000$cb367771fab528ab29e3341ae49c88134857af6f",
+        "doveadm pw -s PBKDF2 (Dovecot 2.3.19.1), its {PBKDF2} prefix removed",
+        declared=True,
+    ),
+    V(
+        "dovecot_scram_sha1",
+        "correct horse battery staple",
+        "4096,6GKyfyoL7GSztLN2x+q4fA==,BrNj4UulB4e30FMYxmuM2LtDw8E=,UaQrK+D8X8FMVtXBOC2ov13npu4=",
+        "doveadm pw -s SCRAM-SHA-1 (Dovecot 2.3.19.1), its prefix removed",
+        declared=True,
+    ),
+    V(
+        "dovecot_scram_sha256",
+        "correct horse battery staple",
+        "4096,lp3EgxN1BLouEgkhXYq1mg==,XGeG2pdtd/ry9/ID26DmemUPUZrSEam/PPQ7UbMYVPA=,1XL7ASnrX3bKg0iQBBVGNyBJffTX5HvO7RT2/5nbD24=",
+        "doveadm pw -s SCRAM-SHA-256 (Dovecot 2.3.19.1), its prefix removed",
+        declared=True,
+    ),
 ]
 
 

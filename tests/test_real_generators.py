@@ -1,11 +1,12 @@
 """Hashes written by the real tools legacy systems use, verified as the loader and the hook
 see them: detected without a declared format, right password VERIFIED, wrong one not.
 
-Generators installable from PyPI are called here (Django's own hashers). Node packages'
-outputs are fixtures (tests/fixtures/real_tools/node.json), made by
-scripts/fixtures/node_hashes.js with the tool versions recorded in each entry. Every
-generator gets the same five kinds of password (scripts/fixtures/passwords.json): ASCII,
-non-Latin Unicode, accented Latin, quotes/backslash/spaces, and 100 characters.
+Generators installable from PyPI are called here (Django's hashers, libpass). The outputs
+of npm packages (argon2, bcryptjs) and Debian tools (doveadm) are fixtures under
+tests/fixtures/real_tools/, made by scripts/fixtures/node_hashes.js and debian_tools.py,
+with each tool's version in its entries. Every generator gets the same five kinds of
+password (scripts/fixtures/passwords.json): ASCII, non-Latin Unicode, accented Latin,
+quotes/backslash/spaces, and 100 characters.
 """
 
 import json
@@ -20,6 +21,7 @@ from legacy_users.hashing import check_password, classify_hash
 HERE = Path(__file__).resolve().parent
 PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
 NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
+DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
 
 
 def _verifies(password: str, encoded: str) -> tuple[str, bool, bool]:
@@ -28,7 +30,7 @@ def _verifies(password: str, encoded: str) -> tuple[str, bool, bool]:
     if not verdict.ok:
         return verdict.problem, False, False
     right = check_password(password, encoded, format_name=verdict.format_name).verified
-    # Changed at the front: bcrypt reads only a password's first 72 bytes.
+    # Changed at the front: bcrypt reads only a password's first 72 bytes, DES-crypt 8.
     wrong = check_password("x" + password, encoded, format_name=verdict.format_name).verified
     return verdict.format_name, right, wrong
 
@@ -37,6 +39,17 @@ def _verifies(password: str, encoded: str) -> tuple[str, bool, bool]:
     "case", NODE, ids=[f"{c['tool']}-{i % len(PASSWORDS)}" for i, c in enumerate(NODE)]
 )
 def test_node_packages_hashes_verify(case):
+    detected, right, wrong = _verifies(case["password"], case["hash"])
+
+    assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize(
+    "case",
+    DEBIAN,
+    ids=[f"{c['tool'].split()[-1]}-{i % len(PASSWORDS)}" for i, c in enumerate(DEBIAN)],
+)
+def test_debian_tools_hashes_verify(case):
     detected, right, wrong = _verifies(case["password"], case["hash"])
 
     assert (right, wrong) == (True, False), detected

@@ -14,6 +14,7 @@ from passlib import hash as ph
 from legacy_users.hashing import app_formats as app
 from legacy_users.hashing import crypt_formats as crypt
 from legacy_users.hashing import digest_formats as dig
+from legacy_users.hashing import dovecot_formats as dovecot
 from legacy_users.hashing import kdf_formats as kdf
 from legacy_users.hashing import spring_formats as spring
 from legacy_users.hashing.base import HashFormat
@@ -461,4 +462,16 @@ def _with_okta_labels(formats: list[HashFormat]) -> list[HashFormat]:
     return formats
 
 
-FORMATS: list[HashFormat] = _with_okta_labels(_formats())
+def _with_dovecot(formats: list[HashFormat]) -> list[HashFormat]:
+    """Dovecot's own layouts, then its `{SCHEME}` prefix over every format (last: a scheme
+    LDAP shares with the same meaning stays the LDAP format's)."""
+    own = [
+        dovecot.DovecotPbkdf2(),
+        dovecot.DovecotScram("dovecot_scram_sha1", "sha1"),
+        dovecot.DovecotScram("dovecot_scram_sha256", "sha256"),
+    ]
+    known = [*formats, *own]
+    return [*known, dovecot.DovecotScheme({fmt.name: fmt for fmt in known})]
+
+
+FORMATS: list[HashFormat] = _with_okta_labels(_with_dovecot(_formats()))
