@@ -774,6 +774,25 @@ VECTORS = [
         "doveadm pw -s SCRAM-SHA-256 (Dovecot 2.3.19.1), its prefix removed",
         declared=True,
     ),
+    V(
+        "gost_yescrypt",
+        "correct horse battery staple",
+        "$gy$j9T$AmxqzSC7iWi.A0L9nLb83.$Y3ZcFlVDwUSfPOMHasNqU07w1YuPPJPIYniSJhEnIqA",
+        "mkpasswd -m gost-yescrypt (whois 5.5.17, libxcrypt)",
+    ),
+    V(
+        "ldap_argon2",
+        "correct horse battery staple",
+        "{ARGON2}$argon2i$v=19$m=4096,t=3,p=1$wkLDqZw3ZMTt+2HigUoU6A$zY3rGiQxtQW53loppBdqv3iH1xJYgnoKak2e3uc5fQQ",
+        "slappasswd -h {ARGON2} (slapd 2.5.13+dfsg-5)",
+    ),
+    V(
+        "bigcrypt",
+        "correct horse battery staple",
+        "Dn5zho/3B4GKsCfHbtm4QGpEeY9Vg/jBjn6pCGDbFez4aM",
+        "slappasswd -h {CRYPT} (slapd 2.5.13+dfsg-5, libxcrypt), its prefix removed",
+        declared=True,
+    ),
 ]
 
 

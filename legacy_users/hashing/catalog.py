@@ -18,7 +18,7 @@ from legacy_users.hashing import dovecot_formats as dovecot
 from legacy_users.hashing import kdf_formats as kdf
 from legacy_users.hashing import spring_formats as spring
 from legacy_users.hashing.base import HashFormat
-from legacy_users.hashing.passlib_formats import Argon2Format
+from legacy_users.hashing.passlib_formats import Argon2Format, BsdNtHash
 from legacy_users.hashing.passlib_formats import PasslibFormat as P
 
 BCRYPT_MAX_BYTES = 72
@@ -41,6 +41,11 @@ def _crypt_family() -> list[HashFormat]:
             "yescrypt",
             r"^\$y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{0,86}\$[./A-Za-z0-9]{43}$",
             "yescrypt $y$ (Debian 11+, Ubuntu 22.04+, Fedora /etc/shadow)",
+        ),
+        crypt.SystemCrypt(
+            "gost_yescrypt",
+            r"^\$gy\$[./A-Za-z0-9]+\$[./A-Za-z0-9]{0,86}\$[./A-Za-z0-9]{43}$",
+            "GOST R 34.11-2012 yescrypt $gy$ (libxcrypt: Debian mkpasswd, ALT Linux)",
         ),
         crypt.SystemCrypt(
             "scrypt_crypt",
@@ -87,6 +92,13 @@ def _crypt_family() -> list[HashFormat]:
             "des_crypt",
             ph.des_crypt,
             "Traditional DES crypt (13 chars, first 8 password bytes)",
+            detectable=False,
+        ),
+        P(
+            "bigcrypt",
+            ph.bigcrypt,
+            "bigcrypt: DES crypt over every 8 password bytes (13 + 11n chars; HP-UX, Tru64, "
+            "and libxcrypt's {CRYPT} for passwords over 8 bytes, as slappasswd writes)",
             detectable=False,
         ),
     ]
@@ -409,7 +421,11 @@ def _formats() -> list[HashFormat]:
         P("oracle11", ph.oracle11, "Oracle 11g (S: + 60 hex)"),
         P("mysql323", ph.mysql323, "MySQL 3.23 OLD_PASSWORD() (16 hex)", detectable=False),
         # --- Windows, .NET ---
-        P("bsd_nthash", ph.bsd_nthash, "FreeBSD NT hash ($3$$hex)"),
+        BsdNtHash(
+            "bsd_nthash",
+            ph.bsd_nthash,
+            "FreeBSD / libxcrypt NT hash ($3$$hex; UTF-16LE or widened UTF-8 bytes)",
+        ),
         P(
             "nthash",
             ph.nthash,
@@ -471,7 +487,8 @@ def _with_dovecot(formats: list[HashFormat]) -> list[HashFormat]:
         dovecot.DovecotScram("dovecot_scram_sha256", "sha256"),
     ]
     known = [*formats, *own]
-    return [*known, dovecot.DovecotScheme({fmt.name: fmt for fmt in known})]
+    by_name = {fmt.name: fmt for fmt in known}
+    return [*known, dovecot.dovecot_scheme(by_name), dovecot.openldap_argon2(by_name)]
 
 
 FORMATS: list[HashFormat] = _with_okta_labels(_with_dovecot(_formats()))

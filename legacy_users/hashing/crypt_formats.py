@@ -68,13 +68,13 @@ def _yescrypt_uint32(text: str, pos: int, minimum: int) -> tuple[int, int]:
 
 
 def _crypt_scrypt_params(encoded: str) -> dict[str, int]:
-    """N, r and p of a libxcrypt `$y$` or `$7$` string (what its cost is made of)."""
+    """N, r and p of a libxcrypt `$y$`, `$gy$` or `$7$` string (what its cost is made of)."""
     if encoded.startswith("$7$"):
         n_log2 = _crypt64_value(encoded[3])
         r = sum(_crypt64_value(c) << (6 * i) for i, c in enumerate(encoded[4:9]))
         p = sum(_crypt64_value(c) << (6 * i) for i, c in enumerate(encoded[9:14]))
         return {"n": 1 << n_log2, "r": r, "p": p}
-    params = encoded[3:].split("$", 1)[0]
+    params = encoded.split("$", 3)[2]  # $y$ or $gy$ (GOST yescrypt), then the parameters
     _, pos = _yescrypt_uint32(params, 0, 0)  # the flavour
     n_log2, pos = _yescrypt_uint32(params, pos, 1)
     r, pos = _yescrypt_uint32(params, pos, 1)
@@ -93,7 +93,8 @@ CRYPT_MAX_PASSPHRASE_BYTES = 512
 
 
 class SystemCrypt(StructuredFormat):
-    """A crypt(3) method libxcrypt implements (yescrypt `$y$`, scrypt `$7$`)."""
+    """A crypt(3) method libxcrypt implements (yescrypt `$y$`, GOST yescrypt `$gy$`, scrypt
+    `$7$`)."""
 
     family = "scrypt"
 
@@ -220,6 +221,12 @@ class LdapCrypt(DelegatingFormat):
 
     def choose(self, rest: str) -> HashFormat | None:
         chosen = super().choose(rest)
-        if chosen is None and len(rest) == 13:  # DES crypt: the one crypt(3) form unmarked
-            chosen = next((fmt for fmt in self.inner if fmt.name == "des_crypt"), None)
+        if chosen is None and _UNMARKED_DES.match(rest):
+            # The unmarked crypt(3) forms: DES (13 chars), and bigcrypt (13 + 11 per further
+            # 8 password bytes), which libxcrypt writes for passwords over 8 bytes.
+            name = "des_crypt" if len(rest) == 13 else "bigcrypt"
+            chosen = next((fmt for fmt in self.inner if fmt.name == name), None)
         return chosen
+
+
+_UNMARKED_DES = re.compile(r"^[./0-9A-Za-z]{13}(?:[./0-9A-Za-z]{11})*$")

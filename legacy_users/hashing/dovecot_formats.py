@@ -1,12 +1,13 @@
 """Dovecot's `{SCHEME}`-prefixed password hashes, as `doveadm pw` writes them and as mail
 server migrations export them (passwd-file, SQL `password` columns).
 
-Most schemes are a known format behind a prefix (`{SHA512-CRYPT}$6$...`, `{BLF-CRYPT}$2y$...`,
-`{ARGON2ID}$argon2id$...`), so `DovecotScheme` strips the prefix and hands the rest to that
-format; Dovecot's own layouts (`{PBKDF2}`, `{SCRAM-SHA-1}`, `{SCRAM-SHA-256}`) are formats
-here. Schemes that LDAP shares with the same meaning (`{SSHA}`, `{SSHA256}`, `{SSHA512}`,
-`{SMD5}`) are the LDAP formats' and never reach this one; `{MD5}` differs (Dovecot means
-MD5-crypt, LDAP a base64 MD5 digest) and comes here when it holds `$1$`.
+Most schemes are a known format behind a prefix (`{SHA512-CRYPT}$6$...`,
+`{BLF-CRYPT}$2y$...`, `{ARGON2ID}$argon2id$...`), so a `SchemePrefix` strips the prefix and
+hands the rest to that format (OpenLDAP's `{ARGON2}` is one too); Dovecot's own layouts
+(`{PBKDF2}`, `{SCRAM-SHA-1}`, `{SCRAM-SHA-256}`) are formats here. Schemes that LDAP
+shares with the same meaning (`{SSHA}`, `{SSHA256}`, `{SSHA512}`, `{SMD5}`) are the LDAP
+formats' and never reach this one; `{MD5}` differs (Dovecot means MD5-crypt, LDAP a base64
+MD5 digest) and comes here when it holds `$1$`.
 """
 
 from __future__ import annotations
@@ -47,34 +48,35 @@ SCHEMES = {
 _PREFIX = re.compile(r"^\{(?P<scheme>[A-Z0-9-]+)(?:\.(?P<encoding>HEX|B64|BASE64))?\}")
 
 
-class DovecotScheme(HashFormat):
-    """A `{SCHEME}` prefix in front of a format this registry knows."""
+class SchemePrefix(HashFormat):
+    """A `{SCHEME}` prefix in front of a format this registry knows (`schemes`: scheme ->
+    that format's name)."""
 
-    name = "dovecot"
-    description = (
-        "Dovecot {SCHEME} hashes: {SHA512-CRYPT} {SHA256-CRYPT} {MD5-CRYPT} {BLF-CRYPT} "
-        "{DES-CRYPT} {ARGON2I} {ARGON2ID} {PBKDF2} {SCRAM-SHA-1} {SCRAM-SHA-256} {SHA1} "
-        "{SHA256} {SHA512} {LDAP-MD5} {PLAIN-MD5}"
-    )
-
-    def __init__(self, formats: Mapping[str, HashFormat]) -> None:
-        missing = set(SCHEMES.values()) - set(formats)
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        schemes: Mapping[str, str],
+        formats: Mapping[str, HashFormat],
+    ) -> None:
+        self.name, self.description, self.schemes = name, description, dict(schemes)
+        missing = set(self.schemes.values()) - set(formats)
         if missing:
-            raise ValueError(f"Dovecot schemes need formats that are not registered: {missing}")
+            raise ValueError(f"{name}: schemes need formats that are not registered: {missing}")
         self._formats = formats
 
     def __repr__(self) -> str:
-        return "<DovecotScheme dovecot>"
+        return f"<SchemePrefix {self.name}>"
 
     def _inner(self, encoded: str) -> tuple[HashFormat, str]:
         found = _PREFIX.match(encoded)
-        if found is None or found["scheme"] not in SCHEMES:
-            raise MalformedHash("not a Dovecot {SCHEME} hash this registry knows")
-        return self._formats[SCHEMES[found["scheme"]]], encoded[found.end() :]
+        if found is None or found["scheme"] not in self.schemes:
+            raise MalformedHash(f"not a {self.name} {{SCHEME}} hash")
+        return self._formats[self.schemes[found["scheme"]]], encoded[found.end() :]
 
     def identify(self, encoded: str) -> bool:
         found = _PREFIX.match(encoded)
-        return found is not None and found["scheme"] in SCHEMES
+        return found is not None and found["scheme"] in self.schemes
 
     def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
         inner, rest = self._inner(encoded)
@@ -84,6 +86,28 @@ class DovecotScheme(HashFormat):
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         inner, rest = self._inner(encoded)
         return inner.verify(password, rest, params)
+
+
+def dovecot_scheme(formats: Mapping[str, HashFormat]) -> SchemePrefix:
+    """Dovecot's `{SCHEME}` hashes (`doveadm pw`)."""
+    return SchemePrefix(
+        "dovecot",
+        "Dovecot {SCHEME} hashes: {SHA512-CRYPT} {SHA256-CRYPT} {MD5-CRYPT} {BLF-CRYPT} "
+        "{DES-CRYPT} {ARGON2I} {ARGON2ID} {PBKDF2} {SCRAM-SHA-1} {SCRAM-SHA-256} {SHA1} "
+        "{SHA256} {SHA512} {LDAP-MD5} {PLAIN-MD5}",
+        SCHEMES,
+        formats,
+    )
+
+
+def openldap_argon2(formats: Mapping[str, HashFormat]) -> SchemePrefix:
+    """OpenLDAP's argon2 module: `{ARGON2}` before a PHC argon2 string (slappasswd)."""
+    return SchemePrefix(
+        "ldap_argon2",
+        "OpenLDAP {ARGON2} (the argon2 module; slappasswd -h {ARGON2})",
+        {"ARGON2": "argon2"},
+        formats,
+    )
 
 
 class DovecotPbkdf2(StructuredFormat):

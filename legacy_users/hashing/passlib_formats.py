@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.views.decorators.debug import sensitive_variables
+from passlib.crypto.digest import lookup_hash
 from passlib.exc import PasswordValueError
 from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
@@ -204,3 +206,23 @@ class Argon2Format(PasslibFormat):
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         return super().verify(password, self.canonical(encoded), params)
+
+
+class BsdNtHash(PasslibFormat):
+    """FreeBSD's `$3$$hex` NT hash, as both writers compute it.
+
+    Windows (and passlib) hash the password's UTF-16LE; FreeBSD's crypt-nthash and
+    libxcrypt (`mkpasswd -m nt`) widen each UTF-8 byte to 16 bits instead. The two agree on
+    ASCII; for any other password the string says nothing of its writer, so both readings
+    are checked (two MD4s: the chance that a wrong password matches either stays nil).
+    """
+
+    @sensitive_variables()
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        if super().verify(password, encoded, params):
+            return True
+        if password.isascii():
+            return False
+        widened = b"".join(bytes((byte, 0)) for byte in password.encode("utf-8"))
+        digest = lookup_hash("md4").const(widened).hexdigest()
+        return hmac.compare_digest(digest, encoded[len("$3$$") :].lower())
