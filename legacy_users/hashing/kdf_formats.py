@@ -5,12 +5,15 @@ SCRAM-SHA-256 and Firebase's modified scrypt. The primitives are the standard li
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
 import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.views.decorators.debug import sensitive_variables
+from passlib.utils import saslprep
 
 from legacy_users.hashing.base import MalformedHash
 from legacy_users.hashing.codecs import as_int, b64decode, hexdecode, text_param
@@ -206,6 +209,14 @@ class PostgresScram(StructuredFormat):
             salt=b64decode(salt, "the salt"),
             iterations=as_int(iterations, "iterations"),
         )
+
+    @sensitive_variables()
+    def secret(self, password, params):
+        """SASLprep'd first (NFKC and RFC 4013's mappings), as PostgreSQL does; a password
+        SASLprep refuses (a control character...) is hashed as it is, as PostgreSQL does."""
+        with contextlib.suppress(ValueError):
+            password = saslprep(password)
+        return super().secret(password, params)
 
     def derive(self, secret, parsed, params):
         salted = hashlib.pbkdf2_hmac("sha256", secret, parsed.salt, parsed.iterations)
