@@ -793,6 +793,12 @@ VECTORS = [
         "slappasswd -h {CRYPT} (slapd 2.5.13+dfsg-5, libxcrypt), its prefix removed",
         declared=True,
     ),
+    V(
+        "spring_argon2",
+        "alicepass",
+        "{argon2@SpringSecurity_v5_8}$argon2id$v=19$m=16384,t=2,p=1$hp9jQvZs8lvWNzB/+zrdnQ$rW8hKbhfb3Ll1UgpvZqcDkb2fAUPWuvZkDo4F+XvNBU",
+        "a public Spring app's seed users (DelegatingPasswordEncoder, Spring Security 5.8+ id)",
+    ),
 ]
 
 

@@ -19,10 +19,32 @@ from legacy_users.hashing.structured import DelegatingFormat, Parsed, Structured
 
 
 class SpringDelegating(DelegatingFormat):
-    """`{id}` + an inner format: the id picks the encoder, the rest is its string."""
+    """`{id}` + an inner format: the id picks the encoder, the rest is its string.
+
+    Spring Security 5.8+ also writes versioned ids for new defaults,
+    `{pbkdf2@SpringSecurity_v5_8}`, `{scrypt@SpringSecurity_v5_8}`,
+    `{argon2@SpringSecurity_v5_8}`: the same encoders, whose strings carry what differs
+    (argon2 and scrypt their parameters; PBKDF2's salt and digest sizes tell 5.x from 5.8).
+    """
 
     def __init__(self, name: str, spring_id: str, inner: Sequence[HashFormat], description: str):
         super().__init__(name, "{" + spring_id + "}", inner, description)
+        self._marker = re.compile(
+            r"^\{" + re.escape(spring_id) + r"(?:@SpringSecurity_v\d+_\d+)?\}"
+        )
+
+    def identify(self, encoded: str) -> bool:
+        return self._marker.match(encoded) is not None
+
+    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
+        found = self._marker.match(encoded)
+        if found is None:
+            raise MalformedHash(f"does not start with {self.prefix}")
+        rest = encoded[found.end() :]
+        fmt = self.choose(rest)
+        if fmt is None:
+            raise MalformedHash(f"not a value {self.prefix} wraps")
+        return fmt, rest
 
 
 class SpringStandard(StructuredFormat):
