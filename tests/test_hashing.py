@@ -372,6 +372,13 @@ VECTORS = [
     ),
     V("magento1", "hashcat", "57ab8499d08c59a7211c77f557bf9425:4247", "hashcat 20", declared=True),
     V(
+        "magento1",
+        "hashcat",
+        "eb368a2dfd38b405f014118c7d9747fcc97f4f0ee75c05963cd9da6ee65ef498:560407001617",
+        "hashcat 1420 sha256($salt.$pass), Magento 1.9.3+'s layout",
+        declared=True,
+    ),
+    V(
         "joomla",
         "hashcat",
         "b78f863f2c67410c41e617f724e22f34:89384528665349271307465505333378",

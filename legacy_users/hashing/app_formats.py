@@ -38,6 +38,11 @@ RECIPES: dict[str, tuple[str, Callable[[bytes, bytes], bytes]]] = {
     ),
     "smf": ("sha1", lambda pw, salt: _raw("sha1", salt.lower() + pw)),
 }
+#: name -> digest size -> the recipe for a digest of that size, where one export mixes two:
+#: Magento 1.9.3+ (and Enterprise) wrote sha256(salt + password) beside the old MD5.
+SIZED_RECIPES: dict[str, dict[int, Callable[[bytes, bytes], bytes]]] = {
+    "magento1": {32: lambda pw, salt: _raw("sha256", salt + pw)},
+}
 
 
 class SaltedRecipe(StructuredFormat):
@@ -50,6 +55,7 @@ class SaltedRecipe(StructuredFormat):
         self.name, self.description, self.salt_from = name, description, salt_from
         self.algorithm, self.recipe = RECIPES[name]
         self.size = hashlib.new(self.algorithm).digest_size
+        self.sized = SIZED_RECIPES.get(name, {})
         if salt_from != "salt":
             self.params = (salt_from,)
 
@@ -67,13 +73,15 @@ class SaltedRecipe(StructuredFormat):
     def decode(self, encoded, params):
         digest, _, inline = encoded.partition(":")
         raw = hexdecode(digest.strip(), "the digest")
-        if len(raw) != self.size:
-            raise MalformedHash(f"the digest is {len(raw)} bytes, expected {self.size}")
+        recipe = self.recipe if len(raw) == self.size else self.sized.get(len(raw))
+        if recipe is None:
+            sizes = " or ".join(str(size) for size in (self.size, *self.sized))
+            raise MalformedHash(f"the digest is {len(raw)} bytes, expected {sizes}")
         salt = self._salt(inline if _ else None, params)
-        return Parsed(raw, salt=salt.encode("utf-8"))
+        return Parsed(raw, salt=salt.encode("utf-8"), extra={"recipe": recipe})
 
     def derive(self, secret, parsed, params):
-        return self.recipe(secret, parsed.salt)
+        return parsed.extra["recipe"](secret, parsed.salt)
 
 
 class Magento2(StructuredFormat):

@@ -444,7 +444,10 @@ def _formats() -> list[HashFormat]:
         ),
         # --- application recipes over hex digests (declared) ---
         app.SaltedRecipe("joomla", "Joomla < 2.5.18 md5(password + salt):salt"),
-        app.SaltedRecipe("magento1", "Magento 1 / osCommerce md5(salt + password):salt"),
+        app.SaltedRecipe(
+            "magento1",
+            "Magento 1 / osCommerce md5(salt + password):salt, Magento 1.9.3+ sha256 the same way",
+        ),
         app.SaltedRecipe("vbulletin", "vBulletin md5(md5(password) + salt)"),
         app.SaltedRecipe("mybb", "MyBB / IPB md5(md5(salt) + md5(password))"),
         app.SaltedRecipe("redmine", "Redmine sha1(salt + sha1(password))"),
