@@ -806,6 +806,12 @@ VECTORS = [
         "{argon2@SpringSecurity_v5_8}$argon2id$v=19$m=16384,t=2,p=1$hp9jQvZs8lvWNzB/+zrdnQ$rW8hKbhfb3Ll1UgpvZqcDkb2fAUPWuvZkDo4F+XvNBU",
         "a public Spring app's seed users (DelegatingPasswordEncoder, Spring Security 5.8+ id)",
     ),
+    V(
+        "django_argon2",
+        "secret",
+        "argon2$argon2i$m=8,t=1,p=1$c29tZXNhbHQ$gwQOXSNhxiOxPOA0+PY10P9QFO4NAYysnqRt1GSQLE55m+2GYDt9FEjPMHhP2Cuf0nOEXXMocVrsJAtNSsKyfg",
+        "Django tests/auth_tests/test_hashers.py: an old hash, no v=, a 64-byte digest",
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ quotes/backslash/spaces, and 100 characters.
 import json
 from pathlib import Path
 
+import argon2
 import pytest
 from django.contrib.auth import hashers
 from passlib import hash as ph
@@ -150,3 +151,14 @@ def test_libpass_hashes_verify(scheme, password):
     detected, right, wrong = _verifies(password, encoded)
 
     assert (right, wrong) == (True, False), (detected, encoded)
+
+
+@pytest.mark.parametrize("hash_len", [16, 32, 64])
+@pytest.mark.parametrize("password", PASSWORDS, ids=range(len(PASSWORDS)))
+def test_argon2_cffi_hashes_of_any_length_verify_bare_and_in_djangos_layout(hash_len, password):
+    writer = argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1, hash_len=hash_len)
+    encoded = writer.hash(password)
+
+    for stored in (encoded, "argon2" + encoded):
+        detected, right, wrong = _verifies(password, stored)
+        assert (right, wrong) == (True, False), (detected, stored)
