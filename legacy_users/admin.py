@@ -14,7 +14,7 @@ from legacy_users.admin_lists import (
     RecentFilter,
     indexed_search,
 )
-from legacy_users.hashing import get_format
+from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import (
     LegacyUser,
     LoadRun,
@@ -337,8 +337,13 @@ class LegacyUserAdmin(admin.ModelAdmin):
 
     @admin.display(description="Okta can import", boolean=True)
     def okta_importable(self, obj: LegacyUser) -> bool:
-        fmt = get_format(obj.hash_format)
-        return bool(fmt and fmt.okta_algorithm)
+        """Whether Okta can take this very hash (its import payload builds), as the push and
+        `audit_hashes` decide: not every hash of an importable format is (unsalted, too few
+        PBKDF2 rounds)."""
+        return (
+            okta_hash_credential(obj.hash_format, obj.password_hash, obj.hash_check_params())
+            is not None
+        )
 
     def changelist_view(self, request, extra_context=None):
         counts = user_counts()["status"]  # the tally: no count of a million users

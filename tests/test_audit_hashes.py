@@ -30,9 +30,61 @@ def test_demo_file_audit_counts_formats_and_okta_imports():
         "raw_sha256",
     ):
         assert name in out
-    assert "Okta can import 4 users as hashes; 4 need the password import hook." in out
+    # bcrypt, Django PBKDF2 and {SSHA}: the demo's raw_sha256 is unsalted, which Okta
+    # does not take (its format is importable, that hash is not).
+    assert "Okta can import 3 users as hashes; 5 need the password import hook." in out
     assert "Every hash can be verified." in out
     assert LegacyUser.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_the_audit_and_the_push_agree_on_each_users_importability(admin_client):
+    """One test per hash, the push's: salted SHA-256 imports, unsalted does not; PBKDF2 at
+    600,000 rounds imports, at 1,000 does not (Okta wants 4,096 or more)."""
+    from passlib import hash as ph
+
+    from legacy_users.services.okta_sync import _credential
+
+    cases = {
+        "salted@example.com": (
+            "raw_sha256",
+            "a" * 64,
+            {"salt": "pepper", "salt_position": "prefix"},
+        ),
+        "unsalted@example.com": ("raw_sha256", "b" * 64, {}),
+        "many.rounds@example.com": ("", ph.pbkdf2_sha256.using(rounds=600_000).hash("x"), {}),
+        "few.rounds@example.com": ("", ph.pbkdf2_sha256.using(rounds=1000).hash("x"), {}),
+    }
+    for login, (fmt, encoded, params) in cases.items():
+        LegacyUser.objects.create(
+            login=login,
+            login_key=login,
+            password_hash=encoded,
+            hash_format=fmt or "pbkdf2_sha256",
+            salt=params.get("salt", ""),
+            hash_params={k: v for k, v in params.items() if k != "salt"},
+        )
+
+    out, _, _ = run("audit_hashes")
+    pushed = {
+        user.login: _credential(user, "auto") is not None for user in LegacyUser.objects.all()
+    }
+    shown = {
+        user.login: admin_client.get(f"/admin/legacy_users/legacyuser/{user.pk}/change/")
+        .content.decode()
+        .split("Okta can import")[1]
+        .split("</div>")[0]
+        for user in LegacyUser.objects.all()
+    }
+
+    assert pushed == {
+        "salted@example.com": True,
+        "unsalted@example.com": False,
+        "many.rounds@example.com": True,
+        "few.rounds@example.com": False,
+    }
+    assert {login: "icon-yes" in html for login, html in shown.items()} == pushed
+    assert "Okta can import 2 users as hashes; 2 need the password import hook." in out
 
 
 @pytest.mark.django_db
@@ -84,3 +136,15 @@ def test_audit_takes_the_declared_format_of_a_file_named_otherwise(tmp_path):
 
     assert failure == ""
     assert ": 8 users" in out
+
+
+def test_a_magento1_sha256_hash_goes_to_okta_as_sha256():
+    from legacy_users.hashing.okta_import import okta_hash_credential
+
+    md5 = okta_hash_credential("magento1", "57ab8499d08c59a7211c77f557bf9425:4247")
+    sha256 = okta_hash_credential(
+        "magento1", "eb368a2dfd38b405f014118c7d9747fcc97f4f0ee75c05963cd9da6ee65ef498:560407001617"
+    )
+
+    assert (md5["algorithm"], sha256["algorithm"]) == ("MD5", "SHA-256")
+    assert sha256["saltOrder"] == "PREFIX"

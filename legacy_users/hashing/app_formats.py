@@ -40,8 +40,8 @@ RECIPES: dict[str, tuple[str, Callable[[bytes, bytes], bytes]]] = {
 }
 #: name -> digest size -> the recipe for a digest of that size, where one export mixes two:
 #: Magento 1.9.3+ (and Enterprise) wrote sha256(salt + password) beside the old MD5.
-SIZED_RECIPES: dict[str, dict[int, Callable[[bytes, bytes], bytes]]] = {
-    "magento1": {32: lambda pw, salt: _raw("sha256", salt + pw)},
+SIZED_RECIPES: dict[str, dict[int, tuple[str, Callable[[bytes, bytes], bytes]]]] = {
+    "magento1": {32: ("sha256", lambda pw, salt: _raw("sha256", salt + pw))},
 }
 
 
@@ -73,12 +73,16 @@ class SaltedRecipe(StructuredFormat):
     def decode(self, encoded, params):
         digest, _, inline = encoded.partition(":")
         raw = hexdecode(digest.strip(), "the digest")
-        recipe = self.recipe if len(raw) == self.size else self.sized.get(len(raw))
-        if recipe is None:
+        chosen = (self.algorithm, self.recipe) if len(raw) == self.size else None
+        chosen = chosen or self.sized.get(len(raw))
+        if chosen is None:
             sizes = " or ".join(str(size) for size in (self.size, *self.sized))
             raise MalformedHash(f"the digest is {len(raw)} bytes, expected {sizes}")
         salt = self._salt(inline if _ else None, params)
-        return Parsed(raw, salt=salt.encode("utf-8"), extra={"recipe": recipe})
+        algorithm, recipe = chosen
+        return Parsed(
+            raw, salt=salt.encode("utf-8"), extra={"algorithm": algorithm, "recipe": recipe}
+        )
 
     def derive(self, secret, parsed, params):
         return parsed.extra["recipe"](secret, parsed.salt)

@@ -103,10 +103,13 @@ def _structured_pbkdf2(parsed):
     return pbkdf2_credential(parsed.extra["hash"], parsed.salt, parsed.digest, parsed.iterations)
 
 
-def _salted_hex(digest, order, *, lower_salt=False):
+def _salted_hex(order, *, lower_salt=False):
+    """A salted recipe's digest, in the algorithm its `decode` found (Magento 1 writes MD5
+    or SHA-256 under one name)."""
+
     def to_credential(parsed):
         salt = parsed.salt.lower() if lower_salt else parsed.salt
-        return salted_digest_credential(digest, salt, parsed.digest, order)
+        return salted_digest_credential(parsed.extra["algorithm"], salt, parsed.digest, order)
 
     return to_credential
 
@@ -183,10 +186,10 @@ CONVERTERS: dict[str, Callable[[str, Mapping[str, Any]], dict | None]] = {
     "raw_sha1": _raw("sha1"),
     "raw_sha256": _raw("sha256"),
     "raw_sha512": _raw("sha512"),
-    "joomla": _decoded("joomla", _salted_hex("md5", "POSTFIX")),
-    "magento1": _decoded("magento1", _salted_hex("md5", "PREFIX")),
+    "joomla": _decoded("joomla", _salted_hex("POSTFIX")),
+    "magento1": _decoded("magento1", _salted_hex("PREFIX")),
     # SMF hashes sha1(lower(username) + password): the salt Okta needs is the lowered name.
-    "smf": _decoded("smf", _salted_hex("sha1", "PREFIX", lower_salt=True)),
+    "smf": _decoded("smf", _salted_hex("PREFIX", lower_salt=True)),
     "magento2": _decoded(
         "magento2",
         lambda parsed: salted_digest_credential(
@@ -221,7 +224,7 @@ OKTA_LABELS = {
     "raw_sha256": "SHA-256 (when salted)",
     "raw_sha512": "SHA-512 (when salted)",
     "joomla": "MD5",
-    "magento1": "MD5",
+    "magento1": "MD5 / SHA-256",
     "magento2": "SHA-256 / MD5",
     "smf": "SHA-1",
 }

@@ -22,10 +22,11 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
     out = command.stdout
     out.write(f"Hash audit of {audit.source}: {audit.total} users")
     width = max([len("format"), *(len(name) for name in audit.per_format)])
-    out.write(f"  {'format'.ljust(width)}  {'users':>9}  Okta imports the hash")
+    out.write(f"  {'format'.ljust(width)}  {'users':>9}  {'Okta imports':>12}  as")
     for name, count in audit.per_format.most_common():
-        okta = audit.okta_algorithm.get(name) or "no, needs the hook"
-        out.write(f"  {name.ljust(width)}  {count:>9}  {okta}")
+        imported = audit.importable[name]
+        okta = audit.okta_algorithm.get(name) if imported else "no, needs the hook"
+        out.write(f"  {name.ljust(width)}  {count:>9}  {imported:>12}  {okta}")
     if audit.unknown:
         out.write(f"  {'(no known format)'.ljust(width)}  {audit.unknown:>9}")
     if audit.malformed:

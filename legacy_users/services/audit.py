@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
+from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.loading.readers import iter_rows, open_source
 from legacy_users.loading.validation import LoadDefaults, RowProblem, row_hash_params
 from legacy_users.models import LegacyUser
@@ -33,6 +34,9 @@ class HashAudit:
     total: int = 0
     per_format: Counter[str] = field(default_factory=Counter)
     okta_algorithm: dict[str, str] = field(default_factory=dict)
+    #: Per format, how many of its hashes Okta can take as they are (their import payload
+    #: builds: salted, enough rounds...), the same test the push applies.
+    importable: Counter[str] = field(default_factory=Counter)
     unknown: int = 0
     malformed: int = 0
     over_cost: int = 0
@@ -44,7 +48,7 @@ class HashAudit:
 
     @property
     def okta_importable(self) -> int:
-        return sum(n for name, n in self.per_format.items() if self.okta_algorithm.get(name))
+        return sum(self.importable.values())
 
     @property
     def needs_hook(self) -> int:
@@ -59,6 +63,8 @@ class HashAudit:
         if verdict.ok:
             self.per_format[verdict.format_name] += 1
             self.okta_algorithm[verdict.format_name] = verdict.okta_algorithm
+            if okta_hash_credential(verdict.format_name, encoded, params) is not None:
+                self.importable[verdict.format_name] += 1
             return
         if verdict.over_cost:
             self.over_cost += 1
