@@ -69,8 +69,6 @@ class HashFormat:
     params: ClassVar[tuple[str, ...]] = ()
     #: True when the hash string alone identifies the format (a prefix or a fixed shape).
     detectable: ClassVar[bool] = True
-    #: Okta's name for the algorithm when Okta can import this hash directly, else "".
-    okta_algorithm: ClassVar[str] = ""
 
     def identify(self, encoded: str) -> bool:
         """Return True when `encoded` looks like this format (cheap: no hashing)."""

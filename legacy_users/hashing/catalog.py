@@ -31,7 +31,6 @@ def _crypt_family() -> list[HashFormat]:
             "bcrypt",
             ph.bcrypt,
             "bcrypt $2a$/$2b$/$2y$ (PHP password_hash, Laravel, Rails, Spring, Node)",
-            okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
             shape=r"^\$2[aby]\$(?:0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$",
             family="bcrypt",
@@ -112,7 +111,6 @@ def _ldap_family() -> list[HashFormat]:
             "SSHA",
             "sha1",
             salted=True,
-            okta_algorithm="SHA-1",
             description="LDAP salted SHA-1 ({SSHA}base64), any tag case, any salt length",
         ),
         ldap(
@@ -120,7 +118,6 @@ def _ldap_family() -> list[HashFormat]:
             "SSHA256",
             "sha256",
             salted=True,
-            okta_algorithm="SHA-256",
             description="LDAP salted SHA-256 ({SSHA256}base64)",
         ),
         ldap(
@@ -128,7 +125,6 @@ def _ldap_family() -> list[HashFormat]:
             "SSHA512",
             "sha512",
             salted=True,
-            okta_algorithm="SHA-512",
             description="LDAP salted SHA-512 ({SSHA512}base64)",
         ),
         ldap(
@@ -136,7 +132,6 @@ def _ldap_family() -> list[HashFormat]:
             "SMD5",
             "md5",
             salted=True,
-            okta_algorithm="MD5",
             description="LDAP salted MD5 ({SMD5}base64)",
         ),
         ldap(
@@ -144,7 +139,6 @@ def _ldap_family() -> list[HashFormat]:
             "SHA",
             "sha1",
             salted=False,
-            okta_algorithm="SHA-1",
             description="LDAP SHA-1 ({SHA}base64)",
         ),
         ldap(
@@ -152,7 +146,6 @@ def _ldap_family() -> list[HashFormat]:
             "SHA256",
             "sha256",
             salted=False,
-            okta_algorithm="SHA-256",
             description="LDAP SHA-256 ({SHA256}base64)",
         ),
         ldap(
@@ -160,7 +153,6 @@ def _ldap_family() -> list[HashFormat]:
             "SHA512",
             "sha512",
             salted=False,
-            okta_algorithm="SHA-512",
             description="LDAP SHA-512 ({SHA512}base64)",
         ),
         ldap(
@@ -168,7 +160,6 @@ def _ldap_family() -> list[HashFormat]:
             "MD5",
             "md5",
             salted=False,
-            okta_algorithm="MD5",
             description="LDAP MD5 ({MD5}base64)",
         ),
         P("ldap_hex_sha1", ph.ldap_hex_sha1, "LDAP SHA-1 in hex ({SHA}hex)"),
@@ -183,14 +174,12 @@ def _ldap_family() -> list[HashFormat]:
             "ldap_pbkdf2_sha256",
             ph.ldap_pbkdf2_sha256,
             "LDAP PBKDF2-SHA256 ({PBKDF2-SHA256}...)",
-            okta_algorithm="PBKDF2",
             family="pbkdf2",
         ),
         P(
             "ldap_pbkdf2_sha512",
             ph.ldap_pbkdf2_sha512,
             "LDAP PBKDF2-SHA512 ({PBKDF2-SHA512}...)",
-            okta_algorithm="PBKDF2",
             family="pbkdf2",
         ),
     ]
@@ -238,14 +227,12 @@ def _formats() -> list[HashFormat]:
             "pbkdf2_sha256",
             ph.pbkdf2_sha256,
             "PHC/passlib PBKDF2-HMAC-SHA256 ($pbkdf2-sha256$)",
-            okta_algorithm="PBKDF2",
             family="pbkdf2",
         ),
         P(
             "pbkdf2_sha512",
             ph.pbkdf2_sha512,
             "PHC/passlib PBKDF2-HMAC-SHA512 ($pbkdf2-sha512$)",
-            okta_algorithm="PBKDF2",
             family="pbkdf2",
         ),
         P(
@@ -277,7 +264,6 @@ def _formats() -> list[HashFormat]:
             "django_pbkdf2_sha256",
             ph.django_pbkdf2_sha256,
             "Django PBKDF2-SHA256 (pbkdf2_sha256$iterations$salt$base64)",
-            okta_algorithm="PBKDF2",
             shape=r"^pbkdf2_sha256\$[1-9]\d{0,8}\$[^$]{1,128}\$[A-Za-z0-9+/]{43}=$",
             family="pbkdf2",
             cost_pattern=r"^pbkdf2_sha256\$(?P<rounds>\d+)\$",
@@ -298,7 +284,6 @@ def _formats() -> list[HashFormat]:
             "django_bcrypt",
             ph.django_bcrypt,
             "Django bcrypt (bcrypt$$2b$...)",
-            okta_algorithm="BCRYPT",
             truncate_bytes=BCRYPT_MAX_BYTES,
             family="bcrypt",
         ),
@@ -322,13 +307,11 @@ def _formats() -> list[HashFormat]:
             "django_salted_sha1",
             ph.django_salted_sha1,
             "Django legacy salted SHA-1 (sha1$salt$hex)",
-            okta_algorithm="SHA-1",
         ),
         P(
             "django_salted_md5",
             ph.django_salted_md5,
             "Django legacy salted MD5 (md5$salt$hex)",
-            okta_algorithm="MD5",
         ),
         P("django_des_crypt", ph.django_des_crypt, "Django legacy DES crypt (crypt$salt$hash)"),
         kdf.WerkzeugHash(
@@ -456,29 +439,15 @@ def _formats() -> list[HashFormat]:
             "smf", "Simple Machines Forum sha1(lower(username) + password)", salt_from="username"
         ),
         # --- raw digests (declared) ---
-        dig.RawDigest("raw_md5", "md5", "MD5, hex or base64, unsalted or salted", "MD5"),
-        dig.RawDigest("raw_sha1", "sha1", "SHA-1, hex or base64, unsalted or salted", "SHA-1"),
-        dig.RawDigest(
-            "raw_sha256", "sha256", "SHA-256, hex or base64, unsalted or salted", "SHA-256"
-        ),
-        dig.RawDigest(
-            "raw_sha512", "sha512", "SHA-512, hex or base64, unsalted or salted", "SHA-512"
-        ),
+        dig.RawDigest("raw_md5", "md5", "MD5, hex or base64, unsalted or salted"),
+        dig.RawDigest("raw_sha1", "sha1", "SHA-1, hex or base64, unsalted or salted"),
+        dig.RawDigest("raw_sha256", "sha256", "SHA-256, hex or base64, unsalted or salted"),
+        dig.RawDigest("raw_sha512", "sha512", "SHA-512, hex or base64, unsalted or salted"),
         dig.HmacDigest("hmac_md5", "md5", "HMAC-MD5 of the password under a key"),
         dig.HmacDigest("hmac_sha1", "sha1", "HMAC-SHA1 of the password under a key"),
         dig.HmacDigest("hmac_sha256", "sha256", "HMAC-SHA256 of the password under a key"),
         dig.HmacDigest("hmac_sha512", "sha512", "HMAC-SHA512 of the password under a key"),
     ]
-
-
-def _with_okta_labels(formats: list[HashFormat]) -> list[HashFormat]:
-    """What Okta can import each format as comes from the converters, the one place that
-    knows (a format's own declaration would drift from them)."""
-    from legacy_users.hashing.okta_import import OKTA_LABELS
-
-    for fmt in formats:
-        fmt.okta_algorithm = OKTA_LABELS.get(fmt.name, "")
-    return formats
 
 
 def _with_dovecot(formats: list[HashFormat]) -> list[HashFormat]:
@@ -494,4 +463,4 @@ def _with_dovecot(formats: list[HashFormat]) -> list[HashFormat]:
     return [*known, dovecot.dovecot_scheme(by_name), dovecot.openldap_argon2(by_name)]
 
 
-FORMATS: list[HashFormat] = _with_okta_labels(_with_dovecot(_formats()))
+FORMATS: list[HashFormat] = _with_dovecot(_formats())

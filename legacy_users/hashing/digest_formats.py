@@ -42,9 +42,8 @@ class RawDigest(StructuredFormat):
     detectable = False
     params = ("salt", "salt_position", "encoding")
 
-    def __init__(self, name: str, algorithm: str, description: str, okta_algorithm: str = ""):
+    def __init__(self, name: str, algorithm: str, description: str):
         self.name, self.algorithm, self.description = name, algorithm, description
-        self.okta_algorithm = okta_algorithm
         self.size = digest_size(algorithm)
 
     def decode(self, encoded, params):
@@ -87,9 +86,9 @@ class LdapDigest(StructuredFormat):
 
     params = ()
 
-    def __init__(self, name, tag, algorithm, *, salted, description, okta_algorithm=""):
+    def __init__(self, name, tag, algorithm, *, salted, description):
         self.name, self.tag, self.algorithm = name, tag, algorithm
-        self.salted, self.description, self.okta_algorithm = salted, description, okta_algorithm
+        self.salted, self.description = salted, description
         self.size = digest_size(algorithm)
         self.shape = re.compile(r"^\{" + re.escape(tag) + r"\}[A-Za-z0-9+/]+=*$", re.IGNORECASE)
 

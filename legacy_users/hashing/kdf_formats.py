@@ -112,7 +112,6 @@ class AspNetIdentity(_Pbkdf2):
 
     def __init__(self, name, version, description):
         self.name, self.version, self.description = name, version, description
-        self.okta_algorithm = ""
 
     def identify(self, encoded):
         try:

@@ -18,9 +18,11 @@ from typing import Any
 from passlib import hash as ph
 
 from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.catalog import FORMATS
 from legacy_users.hashing.codecs import b64decode, digest_decode, hexdecode
 
 MIN_PBKDF2_ITERATIONS = 4096
+_FORMATS = {fmt.name: fmt for fmt in FORMATS}
 _BCRYPT = re.compile(r"^\$2[aby]\$(\d\d)\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})$")
 _DIGEST_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 _HMAC_NAMES = {"sha256": "SHA256_HMAC", "sha512": "SHA512_HMAC"}
@@ -92,9 +94,7 @@ def _decoded(format_name, to_credential):
     salt, digest, iterations), so the two never disagree on a layout."""
 
     def convert(encoded, params):
-        from legacy_users.hashing.registry import get_format  # the registry imports this
-
-        return to_credential(get_format(format_name).decode(encoded, params))
+        return to_credential(_FORMATS[format_name].decode(encoded, params))
 
     return convert
 
@@ -200,7 +200,8 @@ CONVERTERS: dict[str, Callable[[str, Mapping[str, Any]], dict | None]] = {
 
 
 _PBKDF2 = "PBKDF2 (>= 4096 rounds)"
-#: What the format table says Okta imports each format as (per-hash conditions in brackets).
+#: What Okta imports each format as (per-hash conditions in brackets): the format table's
+#: column and the audit's. Whether one stored hash imports is `okta_hash_credential`'s call.
 OKTA_LABELS = {
     "bcrypt": "BCRYPT",
     "django_bcrypt": "BCRYPT",

@@ -37,7 +37,6 @@ class PasslibFormat(HashFormat):
         description: str,
         *,
         detectable: bool = True,
-        okta_algorithm: str = "",
         truncate_bytes: int | None = None,
         context: dict[str, tuple[str, ...]] | None = None,
         shape: str = "",
@@ -48,7 +47,6 @@ class PasslibFormat(HashFormat):
         self.handler = handler
         self.description = description
         self.detectable = detectable
-        self.okta_algorithm = okta_algorithm
         self.truncate_bytes = truncate_bytes
         # A full-match regex that accepts exactly the well-formed strings lets the loader
         # check a million rows without building a passlib object per row.

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
 from legacy_users.hashing.catalog import FORMATS
 from legacy_users.hashing.costs import OverCost
+from legacy_users.hashing.okta_import import OKTA_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ class FormatRegistry:
         self._detectable = [fmt for fmt in self._formats if fmt.detectable]
         # Verdicts are immutable: one per format, shared, so classifying allocates nothing.
         self._ok = {
-            fmt.name: HashVerdict(fmt.name, "", fmt.okta_algorithm) for fmt in self._formats
+            fmt.name: HashVerdict(fmt.name, "", OKTA_LABELS.get(fmt.name, ""))
+            for fmt in self._formats
         }
 
     def __iter__(self) -> Iterator[HashFormat]:

@@ -102,7 +102,6 @@ class DelegatingFormat(HashFormat):
     ) -> None:
         self.name, self.prefix, self.description = name, prefix, description
         self.inner, self.any_case = list(inner), any_case
-        self.okta_algorithm = ""
 
     def identify(self, encoded: str) -> bool:
         head = encoded[: len(self.prefix)]

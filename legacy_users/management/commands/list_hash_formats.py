@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from legacy_users.hashing import all_formats
 from legacy_users.hashing.costs import FAMILIES
+from legacy_users.hashing.okta_import import OKTA_LABELS
 
 
 def format_rows():
@@ -10,7 +11,7 @@ def format_rows():
         yield (
             fmt.name,
             "yes" if fmt.detectable else "declare it",
-            fmt.okta_algorithm or "no (hook)",
+            OKTA_LABELS.get(fmt.name) or "no (hook)",
             ", ".join(fmt.params) or "-",
             fmt.description,
         )
