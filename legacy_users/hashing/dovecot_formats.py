@@ -16,13 +16,15 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
-from typing import Any
-
-from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import HashFormat, MalformedHash
 from legacy_users.hashing.codecs import as_int, b64decode, hexdecode
-from legacy_users.hashing.structured import Parsed, StructuredFormat, split_exact
+from legacy_users.hashing.structured import (
+    DelegatingFormat,
+    Parsed,
+    StructuredFormat,
+    split_exact,
+)
 
 #: scheme -> the format the rest of the string is in. Digest schemes take base64 by default
 #: and hex with `.HEX` (`{SHA256.HEX}`); the raw digest formats read either.
@@ -48,9 +50,9 @@ SCHEMES = {
 _PREFIX = re.compile(r"^\{(?P<scheme>[A-Z0-9-]+)(?:\.(?P<encoding>HEX|B64|BASE64))?\}")
 
 
-class SchemePrefix(HashFormat):
+class SchemePrefix(DelegatingFormat):
     """A `{SCHEME}` prefix in front of a format this registry knows (`schemes`: scheme ->
-    that format's name)."""
+    that format's name). A `DelegatingFormat` whose marker names the inner format."""
 
     def __init__(
         self,
@@ -59,33 +61,24 @@ class SchemePrefix(HashFormat):
         schemes: Mapping[str, str],
         formats: Mapping[str, HashFormat],
     ) -> None:
-        self.name, self.description, self.schemes = name, description, dict(schemes)
-        missing = set(self.schemes.values()) - set(formats)
+        missing = set(schemes.values()) - set(formats)
         if missing:
             raise ValueError(f"{name}: schemes need formats that are not registered: {missing}")
-        self._formats = formats
+        super().__init__(name, "{SCHEME}", [], description)
+        self.schemes = {scheme: formats[inner] for scheme, inner in schemes.items()}
 
     def __repr__(self) -> str:
         return f"<SchemePrefix {self.name}>"
-
-    def _inner(self, encoded: str) -> tuple[HashFormat, str]:
-        found = _PREFIX.match(encoded)
-        if found is None or found["scheme"] not in self.schemes:
-            raise MalformedHash(f"not a {self.name} {{SCHEME}} hash")
-        return self._formats[self.schemes[found["scheme"]]], encoded[found.end() :]
 
     def identify(self, encoded: str) -> bool:
         found = _PREFIX.match(encoded)
         return found is not None and found["scheme"] in self.schemes
 
-    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
-        inner, rest = self._inner(encoded)
-        inner.parse(rest, params)
-
-    @sensitive_variables()
-    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
-        inner, rest = self._inner(encoded)
-        return inner.verify(password, rest, params)
+    def _unwrap(self, encoded: str) -> tuple[HashFormat, str]:
+        found = _PREFIX.match(encoded)
+        if found is None or found["scheme"] not in self.schemes:
+            raise MalformedHash(f"not a {self.name} {{SCHEME}} hash")
+        return self.schemes[found["scheme"]], encoded[found.end() :]
 
 
 def dovecot_scheme(formats: Mapping[str, HashFormat]) -> SchemePrefix:
