@@ -812,6 +812,28 @@ VECTORS = [
         "argon2$argon2i$m=8,t=1,p=1$c29tZXNhbHQ$gwQOXSNhxiOxPOA0+PY10P9QFO4NAYysnqRt1GSQLE55m+2GYDt9FEjPMHhP2Cuf0nOEXXMocVrsJAtNSsKyfg",
         "Django tests/auth_tests/test_hashers.py: an old hash, no v=, a 64-byte digest",
     ),
+    # Spring Security's own Pbkdf2PasswordEncoderTests (new Pbkdf2PasswordEncoder("secret")).
+    V(
+        "spring_pbkdf2",
+        "password",
+        "{pbkdf2}ab1146a8458d4ce4e65789e5a3f60e423373cfa10b01abd23739e5ae2fdc37f8e9ede4ae6da65264",
+        "Spring Pbkdf2PasswordEncoderTests.passivity (secret 'secret')",
+        params={"key": "secret"},
+    ),
+    V(
+        "spring_pbkdf2",
+        "password",
+        "{pbkdf2}3FOwOMcDgxP+z1x/sv184LFY2WVD+ZGMgYP3LPOSmCcDmk1XPYvcCQ==",
+        "Spring Pbkdf2PasswordEncoderTests.matchWhenBase64ThenSuccess (secret 'secret')",
+        params={"key": "secret"},
+    ),
+    V(
+        "spring_pbkdf2",
+        "password",
+        "{pbkdf2}821447f994e2b04c5014e31fa9fca4ae1cc9f2188c4ed53d3ddb5ba7980982b51a0ecebfc0b81a79",
+        "Spring Pbkdf2PasswordEncoderTests.matchWhenSha256ThenSuccess (secret 'secret')",
+        params={"key": "secret", "algorithm": "sha256"},
+    ),
 ]
 
 

@@ -72,26 +72,37 @@ class SpringStandard(StructuredFormat):
 
 
 class SpringPbkdf2(StructuredFormat):
-    """`{pbkdf2}` Pbkdf2PasswordEncoder: hex(salt + PBKDF2 output).
+    """`{pbkdf2}` Pbkdf2PasswordEncoder: hex (or, with `setEncodeHashAsBase64`, base64) of
+    salt + PBKDF2 output.
 
-    Spring 5.x defaults (PBKDF2WithHmacSHA1, 185000 rounds, 8-byte salt) are read from a
-    40-byte value; Spring 5.8+ (PBKDF2WithHmacSHA256, 310000, 16-byte salt) from 48 bytes.
-    `iterations`, `algorithm` (`sha1`/`sha256`/`sha512`) and `key` override them.
+    Spring 5.x defaults (PBKDF2WithHmacSHA1, 185000 rounds, 8-byte salt, 256-bit output) are
+    read from a 40-byte value; Spring 5.8+ (PBKDF2WithHmacSHA256, 310000, 16-byte salt) from
+    48 bytes. An encoder built otherwise is described by `iterations`, `algorithm`
+    (`sha1`/`sha256`/`sha512`), `salt_length` (bytes), `hash_width` (bits) and `key` (the
+    encoder's secret, which Spring appends to the salt).
     """
 
     name = "spring_pbkdf2_body"
     family = "pbkdf2"
     description = "Spring Pbkdf2PasswordEncoder body"
     detectable = False
-    params = ("iterations", "algorithm", "key")
+    params = ("iterations", "algorithm", "salt_length", "hash_width", "key")
 
     def decode(self, encoded, params):
-        raw = hexdecode(encoded, "the value")
+        try:
+            raw = hexdecode(encoded, "the value")
+        except MalformedHash:
+            raw = b64decode(encoded, "the value")
         salt_len, algorithm, iterations = (
             (8, "sha1", 185000) if len(raw) == 40 else (16, "sha256", 310000)
         )
-        if len(raw) not in (40, 48):
-            raise MalformedHash("expected salt and a 32-byte PBKDF2 output")
+        salt_len = as_int(params.get("salt_length") or salt_len, "salt_length", minimum=0)
+        width = as_int(params.get("hash_width") or 256, "hash_width", minimum=8)
+        if len(raw) != salt_len + width // 8:
+            raise MalformedHash(
+                f"expected a {salt_len}-byte salt and a {width // 8}-byte PBKDF2 output "
+                f"(set salt_length / hash_width for another encoder), not {len(raw)} bytes"
+            )
         algorithm = str(params.get("algorithm") or algorithm)
         if algorithm not in ("sha1", "sha256", "sha512"):
             raise MalformedHash(f"unknown algorithm {algorithm!r}")
@@ -102,7 +113,9 @@ class SpringPbkdf2(StructuredFormat):
 
     def derive(self, secret, parsed, params):
         salt = parsed.salt + str(params.get("key") or "").encode()
-        return hashlib.pbkdf2_hmac(parsed.extra["hash"], secret, salt, parsed.iterations, 32)
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, salt, parsed.iterations, len(parsed.digest)
+        )
 
 
 class SpringScrypt(StructuredFormat):
