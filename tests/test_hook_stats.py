@@ -69,3 +69,16 @@ def test_503s_count_as_unavailable(make_user, post_hook, settings):
     assert stats.last_hour.unavailable == 1
     assert stats.last_hour.unavailable_share == 1.0
     assert stats.per_day[timezone.now().date()]["unavailable"] == 1
+
+
+def test_the_rollup_command_adds_each_call_once(calls):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, again = StringIO(), StringIO()
+    call_command("rollup_hook_calls", stdout=first)
+    call_command("rollup_hook_calls", stdout=again)
+
+    assert "Rolled up 4 hook calls." in first.getvalue()
+    assert "Rolled up 0 hook calls." in again.getvalue()
