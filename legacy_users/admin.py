@@ -321,9 +321,6 @@ class LegacyUserAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="legacy-users-{stamp}.csv"'
         return response
 
-    def changelist_view_context(self, request) -> dict:
-        return {"can_export": self.has_export_permission(request)}
-
     @admin.action(description="Unlock the selected users", permissions=["unlock"])
     def unlock_users(self, request, queryset):
         now = timezone.now()
@@ -359,7 +356,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         ]
         extra_context = {
             **(extra_context or {}),
-            **self.changelist_view_context(request),
+            "can_export": self.has_export_permission(request),
             "progress": progress,
             "total_users": total,
         }

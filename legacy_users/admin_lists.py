@@ -2,7 +2,7 @@
 
 - `EstimatingPaginator`: counts exactly up to a cap, and past it says "about N" from the
   planner's estimate (PostgreSQL) instead of counting a million rows on every page.
-- `login_search`, `indexed_search`: search by login or email, exact or by prefix,
+- `indexed_search`: search by login or email, exact or by prefix,
   case-insensitive, on an index (`login_key`, normalized as the hook matches it), never a
   `LIKE '%…%'` scan.
 - `RecentFilter`: the hook log by period (last hour, day, week, ...) on the time index.
@@ -60,7 +60,7 @@ class EstimatingPaginator(Paginator):
         return max(estimate or 0, capped)
 
 
-def login_search(
+def _login_matches(
     queryset: QuerySet, term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
 ) -> QuerySet:
     """Rows whose login starts with `term` (normalized as the hook matches logins), or whose
@@ -78,13 +78,13 @@ def login_search(
 def indexed_search(
     queryset: QuerySet, term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
 ) -> QuerySet:
-    """`login_search` for a list kept in another order (id, time): the matches are found on
+    """`_login_matches` for a list kept in another order (id, time): the matches are found on
     their indexes first (at most SEARCH_MATCH_CAP), then ordered. Filtered in the list's own
     order instead, the database may walk that order's index through millions of rows
     looking for them."""
     if not normalize_login(term):
         return queryset
-    found = login_search(queryset.model.objects.all(), term, key=key, exact=exact)
+    found = _login_matches(queryset.model.objects.all(), term, key=key, exact=exact)
     return queryset.filter(pk__in=Subquery(found.order_by().values("pk")[:SEARCH_MATCH_CAP]))
 
 

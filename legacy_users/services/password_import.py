@@ -230,7 +230,7 @@ def password_import_verify(
     deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
-        return _verify(call, login_key, password, deadline)
+        return _verify(call, password, deadline)
     except CountersUnavailable as exc:
         _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable(str(exc)) from None
@@ -242,7 +242,8 @@ def password_import_verify(
 
 
 @sensitive_variables()
-def _verify(call: _Call, login_key: str, password: str, deadline: float) -> PasswordImportDecision:
+def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecision:
+    login_key = call.login_key
     sign_in = _sign_in(call.event_id, login_key)
     user, previous = sign_in.user, sign_in.previous
     if previous == AttemptOutcome.UNVERIFIED:
