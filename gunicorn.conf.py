@@ -6,6 +6,10 @@ The choices, measured with bench/hook_load.py on a 2-core machine (README, "Capa
   argon2) releases the GIL, so a process's threads hash in parallel while its other threads
   read the next requests; the threads also take calls off the socket at once, so a call's
   time budget starts when it arrives, not when a worker is free (AdmissionWorker);
+- 8 threads, not more: on the cheap path a process's threads queue for Python's lock, and
+  16 served fewer calls per second with a longer tail; a thread that has answered serves its
+  kept-alive connection's next call itself (AdmissionWorker), which saves the main thread's
+  round trip per call;
 - a worker that stays silent past `timeout` is restarted: no hook call lives past Okta's
   3 s anyway (OKTA_HOOK_DEADLINE_MS ends it at 2.5 s), so 10 s only catches a stuck one.
 """
@@ -23,7 +27,10 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count())
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "migration_portal.serving.AdmissionWorker")
-threads = _int("GUNICORN_THREADS", 16)
+threads = _int("GUNICORN_THREADS", 8)
+# GUNICORN_KEEPALIVE_LINGER_MS (default 10), read by AdmissionWorker itself: how long a thread
+# that has answered waits for its kept-alive connection's next call before handing the
+# connection back to the main thread (only while no other call waits for a thread).
 # Okta holds each call open at most 3 s; a worker silent for longer than this is stuck.
 timeout = _int("GUNICORN_TIMEOUT", 10)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 5)

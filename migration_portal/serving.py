@@ -16,6 +16,8 @@ request up counts against that, so the budget must start at arrival:
 
 from __future__ import annotations
 
+import os
+import select
 import threading
 import time
 from collections.abc import Callable
@@ -29,18 +31,57 @@ _local = threading.local()
 
 
 class AdmissionWorker(ThreadWorker):
-    """gunicorn's threaded worker, stamping each request's arrival for the handling thread."""
+    """gunicorn's threaded worker, stamping each request's arrival for the handling thread,
+    and serving a kept-alive connection's next request in the same thread when it comes
+    quickly.
+
+    gunicorn hands a kept-alive connection back to its main thread after every response; the
+    main thread polls it and, once the next request arrives, queues it for a thread again.
+    Okta (and a load balancer) sends its calls back to back on the same connections, so on
+    the cheap path that round trip cost more than the hook's own work. A thread that has
+    answered therefore waits up to `keepalive_linger` (GUNICORN_KEEPALIVE_LINGER_MS) for the
+    connection's next request, but only while no other request is waiting for a thread.
+    """
+
+    #: Seconds a thread waits for a kept-alive connection's next request before handing
+    #: the connection back to the main thread (0: never).
+    keepalive_linger = 0.0
+
+    def init_process(self):
+        self._queued = 0
+        self._queued_lock = threading.Lock()
+        self.keepalive_linger = float(os.environ.get("GUNICORN_KEEPALIVE_LINGER_MS", "10")) / 1000
+        super().init_process()
 
     def enqueue_req(self, conn):
         conn.portal_arrived = time.monotonic()
+        with self._queued_lock:
+            self._queued += 1
         super().enqueue_req(conn)
 
     def handle(self, conn):
-        _local.arrived = getattr(conn, "portal_arrived", None)
-        try:
-            return super().handle(conn)
-        finally:
-            _local.arrived = None
+        with self._queued_lock:
+            self._queued -= 1
+        while True:
+            _local.arrived = getattr(conn, "portal_arrived", None)
+            try:
+                keepalive = super().handle(conn)
+            finally:
+                _local.arrived = None
+            if keepalive is not True or not self._next_request_soon(conn):
+                return keepalive
+            conn.portal_arrived = time.monotonic()
+
+    def _next_request_soon(self, conn) -> bool:
+        """Whether the connection's next request is here, or arrives within the linger while
+        no other request waits for a thread."""
+        if conn.parser.unreader.buf.getvalue():
+            return True  # read ahead with the last request's body
+        if not self.alive or self._queued or self.keepalive_linger <= 0:
+            return False
+        poll = select.poll()
+        poll.register(conn.sock, select.POLLIN)
+        return bool(poll.poll(self.keepalive_linger * 1000))
 
 
 def _proxy_start(value: str, now_wall: float, now_mono: float) -> float | None:

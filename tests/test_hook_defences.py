@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legacy_users.hashing import registry
-from legacy_users.models import LegacyUser, VerificationAttempt
+from legacy_users.models import LegacyUser, MigrationStatus, VerificationAttempt
+from legacy_users.services import password_import
 from tests.conftest import import_request, verdict
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,20 @@ def count_hash_checks(monkeypatch):
         return original(password, encoded, **kwargs)
 
     monkeypatch.setattr("legacy_users.services.password_import.check_password", counting)
+    return calls
+
+
+@pytest.fixture
+def count_validations(monkeypatch):
+    """How many times the password validators judge a verified password."""
+    calls = []
+    original = password_import.validate_password
+
+    def counting(password, user=None):
+        calls.append(user.pk)
+        return original(password, user=user)
+
+    monkeypatch.setattr(password_import, "validate_password", counting)
     return calls
 
 
@@ -266,11 +281,14 @@ def test_throttling_counts_are_shared_through_redis(db, post_hook, settings):
 
     cache.clear()
     settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 1
+    settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE = 2
     try:
         post_hook(import_request("ghost@example.com", "a"))
         post_hook(import_request("ghost@example.com", "b"))
+        post_hook(import_request("spectre@example.com", "c"))
+        post_hook(import_request("spectre@example.com", "d"))
         reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
-        assert reasons == ["unknown_user", "throttled_login"]
+        assert reasons == ["unknown_user", "throttled_login", "unknown_user", "throttled_ip"]
     finally:
         cache.clear()
 
@@ -488,6 +506,22 @@ def test_verified_weak_passwords_are_flagged_with_the_validator_codes_only(
     assert (user.weak_password, user.weak_password_reason) == (bool(codes), codes)
 
 
+def test_the_weak_password_verdict_is_kept_when_okta_asks_again(
+    make_user, post_hook, count_validations
+):
+    user = make_user(password="Okta")
+    post_hook(import_request(user.login, "Okta"))
+    post_hook(import_request(user.login, "Okta"))
+
+    user.refresh_from_db()
+    assert (user.status, user.weak_password, user.weak_password_reason) == (
+        MigrationStatus.VERIFIED,
+        True,
+        "password_too_short",
+    )
+    assert count_validations == [user.pk]  # judged at the transition, not on every call
+
+
 def test_unknown_logins_cost_a_hash_check_like_known_ones(db, post_hook, count_hash_checks):
     post_hook(import_request("nobody@example.com", "whatever"))
 
@@ -561,6 +595,7 @@ def test_redis_counters_count_in_one_round_trip_and_expire(settings):
         assert first == [(1, True), (1, True)]
         assert second == [(2, False), (2, False)]
         assert cache.get_many(["a", "b"]) == {"a": 2, "b": 2}  # readable as plain counts
+        assert cache.counts(["b", "missing", "a"]) == [2, 0, 2]  # one MGET, in key order
         time.sleep(1.2)
         assert cache.count_all([("a", 60), ("b", 1)]) == [(3, False), (1, True)]
     finally:

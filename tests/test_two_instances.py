@@ -2,96 +2,25 @@
 spread over both make one transition per user, and both count failures together."""
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection
 
 from legacy_users.models import LegacyUser, VerificationAttempt
 from tests.conftest import import_request
+from tests.live_portal import SECRET, needs_postgresql, portal_instances
 
-ROOT = Path(settings.BASE_DIR)
-REDIS_URL = "redis://127.0.0.1:6379/13"
-SECRET = "Basic dGVzdDp0ZXN0LXNlY3JldC0x"
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="two instances share a PostgreSQL database (DATABASE_URL=postgres://...)",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
 
 @pytest.fixture
 def instances():
     """Two gunicorn instances (the README's serving setup) on the test database."""
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "false",
-        "SECRET_KEY": "two-instances-test-secret-key-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "OKTA_HOOK_AUTH_VALUES": SECRET,
-        "OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE": "3",
-        "ADMIN_ENABLED": "false",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_THREADS": "8",
-        "LOG_LEVEL": "WARNING",
-    }
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "migration_portal.wsgi", "--bind", f"127.0.0.1:{p}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        for p in ports
-    ]
-    try:
-        for port in ports:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise RuntimeError("an instance did not start")
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        client.flushdb()
+    with portal_instances(2, OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE="3") as bases:
+        yield bases
 
 
 def call(base: str, login: str, password: str) -> str:

@@ -21,7 +21,8 @@ UPDATE {_USERS} SET
     status = CASE WHEN status = %s THEN %s ELSE status END,
     verified_at = CASE WHEN status = %s THEN %s ELSE verified_at END,
     failed_attempts = 0, locked_until = NULL, last_attempt_at = %s, updated_at = %s,
-    weak_password = %s, weak_password_reason = %s
+    weak_password = CASE WHEN status = %s THEN %s ELSE weak_password END,
+    weak_password_reason = CASE WHEN status = %s THEN %s ELSE weak_password_reason END
 WHERE id = %s"""
 _RECORD_FAILURE = f"""
 UPDATE {_USERS} SET
@@ -35,10 +36,10 @@ _RECORD_ATTEMPT = f"UPDATE {_USERS} SET last_attempt_at = %s, updated_at = %s WH
 def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = "") -> Statement:
     """Record a correct password: pending becomes verified, failures and lock reset.
 
-    `weak_reason` is the password validators' verdict (their codes, never the password).
-    A user already past pending (Okta may ask again while its org is read-only) keeps its
-    status and its first `verified_at`. One UPDATE: the transition is decided in SQL, so
-    simultaneous calls make it once.
+    `weak_reason` is the password validators' verdict (their codes, never the password),
+    kept with the transition. A user already past pending (Okta may ask again while its org
+    is read-only) keeps its status, its first `verified_at` and that verdict. One UPDATE:
+    the transition is decided in SQL, so simultaneous calls make it once.
     """
     when = connection.ops.adapt_datetimefield_value(at)
     pending, verified = MigrationStatus.PENDING.value, MigrationStatus.VERIFIED.value
@@ -51,7 +52,9 @@ def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = ""
             when,
             when,
             when,
+            pending,
             bool(weak_reason),
+            pending,
             weak_reason[:200],
             user_id,
         ],

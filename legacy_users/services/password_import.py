@@ -33,6 +33,7 @@ from legacy_users.models import (
     AttemptOutcome,
     AttemptReason,
     LegacyUser,
+    MigrationStatus,
     VerificationAttempt,
 )
 from legacy_users.services.admission import NoSlotInTime, verification_slots
@@ -97,6 +98,7 @@ class SigningIn:
     hash_format: str
     salt: str
     hash_params: dict
+    status: str
     #: The similarity validator names the field it matched from the auth user's model.
     _meta: ClassVar = User._meta
 
@@ -132,7 +134,7 @@ _ATTEMPTS = VerificationAttempt._meta.db_table
 # compiling them through the ORM cost more than running them (see `statements`).
 _SIGN_IN = f"""
 SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.password_hash, u.hash_format,
-       u.salt, u.hash_params,
+       u.salt, u.hash_params, u.status,
        CASE WHEN u.locked_until > %s THEN 1 ELSE 0 END,
        (SELECT a.outcome FROM {_ATTEMPTS} a
         WHERE a.event_id = %s AND a.event_id <> '' AND a.user_id = u.id AND a.outcome <> %s
@@ -170,9 +172,11 @@ def _sign_in(event_id: str, login_key: str) -> _SignIn:
         return _SignIn(None, False, previous[0] if same_login else "")
     params = row[8]
     user = SigningIn(
-        *row[:8], hash_params=json.loads(params) if isinstance(params, str) else params or {}
+        *row[:8],
+        hash_params=json.loads(params) if isinstance(params, str) else params or {},
+        status=row[9],
     )
-    return _SignIn(user, bool(row[9]), row[10] or "")
+    return _SignIn(user, bool(row[10]), row[11] or "")
 
 
 def _record_call(call: _Call, user: SigningIn | None, **fields: str) -> Statement:
@@ -285,7 +289,10 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
         # Okta asking again about a call we accepted: answer truthfully, change nothing.
         return _answer(call, user, AttemptReason.RETRY, verified=verified, hash_format=hash_format)
 
-    weakness = password_weakness(password, user) if verified else ""
+    # Judged once, when the user becomes verified: the password cannot differ later (it
+    # matches the same hash), so a verified user asked about again keeps its verdict.
+    judge_weakness = verified and user.status == MigrationStatus.PENDING
+    weakness = password_weakness(password, user) if judge_weakness else ""
     if time.monotonic() > deadline:
         _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable("the time budget ran out before the answer was settled")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,15 @@ def fetch_one(statement: Statement) -> tuple | None:
     Database errors come out as Django's (`django.db.DatabaseError` and its kin), and mark
     the connection for Django's cleanup, as they do through the ORM.
     """
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` looks it up again
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        with db.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
             return cursor.fetchone()
     import psycopg
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(statement.sql, statement.params, prepare=True)
         return cursor.fetchone()

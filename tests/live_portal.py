@@ -1,0 +1,88 @@
+"""The portal served for real: gunicorn processes with the README's serving setup
+(gunicorn.conf.py), on the test database and a Redis database of their own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+REDIS_URL = "redis://127.0.0.1:6379/13"
+SECRET = "Basic dGVzdDp0ZXN0LXNlY3JldC0x"
+
+#: Live servers share the test database with the test: only PostgreSQL can be shared so.
+needs_postgresql = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="live servers share a PostgreSQL database (DATABASE_URL=postgres://...)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def portal_instances(count: int, **env_overrides: str) -> Iterator[list[str]]:
+    """`count` gunicorn instances, each serving the hook only; yields their base URLs."""
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "DEBUG": "false",
+        "SECRET_KEY": "live-portal-test-secret-key-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "OKTA_HOOK_AUTH_VALUES": SECRET,
+        "ADMIN_ENABLED": "false",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "8",
+        "LOG_LEVEL": "WARNING",
+        **env_overrides,
+    }
+    ports = [_free_port() for _ in range(count)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "migration_portal.wsgi", "--bind", f"127.0.0.1:{p}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for p in ports
+    ]
+    try:
+        for port in ports:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError("an instance did not start")
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        client.flushdb()
