@@ -6,6 +6,7 @@ Error messages name the field at fault and never repeat what was sent in it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from dataclasses import dataclass, field
@@ -66,8 +67,11 @@ def _text(value: Any, path: str, *, required: bool) -> str:
 
 def _ip_address(value: Any) -> str | None:
     """The end user's IP when it is one; anything else is recorded as unknown."""
-    if not isinstance(value, str):
-        return None
+    return _canonical_ip(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=65536)  # the same end users' addresses come again and again
+def _canonical_ip(value: str) -> str | None:
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
