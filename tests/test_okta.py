@@ -10,10 +10,13 @@ import time
 from io import StringIO
 from pathlib import Path
 
+import bcrypt
 import pytest
 from django.conf import settings
+from django.contrib.auth import hashers
 from django.core.management import call_command
 from django.utils import timezone
+from passlib import hash as ph
 
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import LegacyUser, OktaEvent
@@ -189,6 +192,56 @@ def test_salted_digests_convert_to_okta_fields_that_recompute(
         "raw_sha256": "POSTFIX",
     }.get(fmt, "PREFIX")
     assert converted["saltOrder"] == expected_order
+
+
+def _okta_accepts(credential: dict, password: str) -> bool:
+    """Whether Okta, given this imported hash, would accept `password` (CONTRACT.md
+    section 3: how each algorithm's salt, value and parameters are used)."""
+    secret = password.encode()
+    if credential["algorithm"] == "BCRYPT":
+        stored = f"$2b${credential['workFactor']:02d}${credential['salt']}{credential['value']}"
+        return bcrypt.checkpw(secret, stored.encode())
+    salt, value = base64.b64decode(credential["salt"]), base64.b64decode(credential["value"])
+    if credential["algorithm"] == "PBKDF2":
+        digest = credential["digestAlgorithm"].split("_")[0].lower()
+        key = hashlib.pbkdf2_hmac(
+            digest, secret, salt, credential["iterationCount"], credential["keySize"]
+        )
+        return key == value
+    algorithm = credential["algorithm"].replace("-", "").lower()
+    message = salt + secret if credential["saltOrder"] == "PREFIX" else secret + salt
+    return hashlib.new(algorithm, message).digest() == value
+
+
+#: Importable formats, each written by its real generator (libpass, Django).
+GENERATED = {
+    "bcrypt": lambda pw: ph.bcrypt.using(rounds=4).hash(pw),
+    "spring_bcrypt": lambda pw: "{bcrypt}" + ph.bcrypt.using(rounds=4).hash(pw),
+    "django_bcrypt": lambda pw: ph.django_bcrypt.using(rounds=4).hash(pw),
+    "pbkdf2_sha256": lambda pw: ph.pbkdf2_sha256.using(rounds=5000).hash(pw),
+    "pbkdf2_sha512": lambda pw: ph.pbkdf2_sha512.using(rounds=5000).hash(pw),
+    "ldap_pbkdf2_sha256": lambda pw: ph.ldap_pbkdf2_sha256.using(rounds=5000).hash(pw),
+    "ldap_pbkdf2_sha512": lambda pw: ph.ldap_pbkdf2_sha512.using(rounds=5000).hash(pw),
+    "django_pbkdf2_sha256": lambda pw: hashers.PBKDF2PasswordHasher().encode(pw, "s4lt", 5000),
+    "ldap_salted_sha1": lambda pw: ph.ldap_salted_sha1.hash(pw),
+    "ldap_salted_sha256": lambda pw: ph.ldap_salted_sha256.hash(pw),
+    "ldap_salted_sha512": lambda pw: ph.ldap_salted_sha512.hash(pw),
+    "ldap_salted_md5": lambda pw: ph.ldap_salted_md5.hash(pw),
+    "django_salted_sha1": lambda pw: ph.django_salted_sha1.hash(pw),
+    "django_salted_md5": lambda pw: ph.django_salted_md5.hash(pw),
+}
+
+
+@pytest.mark.parametrize("fmt", GENERATED)
+def test_imported_hashes_let_okta_accept_the_password_and_only_it(fmt):
+    password = "pässwörd 日本"
+    encoded = GENERATED[fmt](password)
+
+    credential = okta_hash_credential(fmt, encoded)
+
+    assert credential is not None
+    assert _okta_accepts(credential, password)
+    assert not _okta_accepts(credential, "x" + password)
 
 
 def test_pbkdf2_converts_with_iterations_key_size_and_digest():

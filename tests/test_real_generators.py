@@ -18,6 +18,7 @@ from django.contrib.auth import hashers
 from passlib import hash as ph
 
 from legacy_users.hashing import check_password, classify_hash
+from legacy_users.hashing.generators import TESTED_WITH
 
 HERE = Path(__file__).resolve().parent
 PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
@@ -162,3 +163,40 @@ def test_argon2_cffi_hashes_of_any_length_verify_bare_and_in_djangos_layout(hash
     for stored in (encoded, "argon2" + encoded):
         detected, right, wrong = _verifies(password, stored)
         assert (right, wrong) == (True, False), (detected, stored)
+
+
+def _generator(tool: str) -> str:
+    """A fixture's tool as the format table names it: the command, without its options and
+    version (`mkpasswd -m nt (whois 5.5.17)` -> `mkpasswd`)."""
+    command = tool.split(" (")[0]
+    if command.startswith("PostgreSQL"):
+        return "PostgreSQL"
+    return command.split(" -")[0]
+
+
+def _tested_generators() -> dict[str, set[str]]:
+    """Per format, the generators whose hashes this module verifies as that format."""
+    found: dict[str, set[str]] = {}
+
+    def saw(encoded: str, generator: str, declared: str = "") -> None:
+        verdict = classify_hash(encoded, declared)
+        assert verdict.ok, (generator, verdict.problem)
+        found.setdefault(verdict.format_name, set()).add(generator)
+
+    for case in NODE:
+        saw(case["hash"], "npm " + case["tool"].split()[0])
+    for case in DEBIAN:
+        saw(case["hash"], _generator(case["tool"]), DECLARED.get(case["tool"].split(" (")[0], ""))
+    for hasher_class in DJANGO_HASHERS:
+        hasher = _quick(hasher_class)
+        saw(hasher.encode("pw", hasher.salt()), "Django")
+    for scheme in PASSLIB:
+        saw(PASSLIB[scheme]().hash("pw"), "libpass")
+    saw(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("pw"), "argon2-cffi")
+    return found
+
+
+def test_the_format_table_names_the_generators_each_format_was_tested_against():
+    observed = {name: tuple(sorted(tools)) for name, tools in _tested_generators().items()}
+
+    assert observed == TESTED_WITH

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.base import MalformedHash, Parsed
 from legacy_users.hashing.codecs import hexdecode
-from legacy_users.hashing.structured import Parsed, StructuredFormat
+from legacy_users.hashing.structured import StructuredFormat
 
 
 def _hex(algorithm: str, data: bytes) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 
@@ -42,6 +43,23 @@ class CheckResult(NamedTuple):
     verified: bool
     reason: CheckReason
     format_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a stored hash says, decoded once: the digest to match and what derives it.
+
+    Verification (for the formats written here), the cost ceilings and Okta's hash-import
+    payload all read this, so they cannot disagree on a layout. `digest` and `salt` are the
+    bytes the algorithm works with (a crypt-style format keeps its text as ASCII bytes);
+    `extra` holds what else the string names (the digest algorithm as `hash`, scrypt's `n`,
+    `r`, `p`...).
+    """
+
+    digest: bytes
+    salt: bytes = b""
+    iterations: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def hash_check_params(login: str, salt: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -80,4 +98,12 @@ class HashFormat:
 
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         """Return whether `password` matches; raise `MalformedHash` for a bad string."""
+        raise NotImplementedError
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        """Split the stored string (and parameters) into a `Parsed`; raise MalformedHash.
+
+        Not every format can be split (a system `crypt(3)` string is checked whole): those
+        raise NotImplementedError, and Okta cannot import them anyway.
+        """
         raise NotImplementedError

@@ -267,6 +267,7 @@ def _formats() -> list[HashFormat]:
             shape=r"^pbkdf2_sha256\$[1-9]\d{0,8}\$[^$]{1,128}\$[A-Za-z0-9+/]{43}=$",
             family="pbkdf2",
             cost_pattern=r"^pbkdf2_sha256\$(?P<rounds>\d+)\$",
+            digest_text="base64",
         ),
         P(
             "django_pbkdf2_sha1",
@@ -307,11 +308,13 @@ def _formats() -> list[HashFormat]:
             "django_salted_sha1",
             ph.django_salted_sha1,
             "Django legacy salted SHA-1 (sha1$salt$hex)",
+            digest_text="hex",
         ),
         P(
             "django_salted_md5",
             ph.django_salted_md5,
             "Django legacy salted MD5 (md5$salt$hex)",
+            digest_text="hex",
         ),
         P("django_des_crypt", ph.django_des_crypt, "Django legacy DES crypt (crypt$salt$hash)"),
         kdf.WerkzeugHash(

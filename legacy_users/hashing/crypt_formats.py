@@ -14,10 +14,10 @@ from django.views.decorators.debug import sensitive_variables
 from passlib import hash as ph
 from passlib.utils.binary import h64
 
-from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import CRYPT64, crypt64_encode, equal, password_bytes
 from legacy_users.hashing.costs import check_work
-from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
+from legacy_users.hashing.structured import DelegatingFormat, StructuredFormat
 
 _C64 = re.escape(CRYPT64)
 

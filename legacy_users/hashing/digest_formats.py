@@ -9,14 +9,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.base import MalformedHash, Parsed
 from legacy_users.hashing.codecs import (
     b64decode,
     digest_decode,
     hexdecode,
     text_param,
 )
-from legacy_users.hashing.structured import Parsed, StructuredFormat
+from legacy_users.hashing.structured import StructuredFormat
 
 SALT_POSITIONS = ("prefix", "suffix")
 

@@ -17,14 +17,9 @@ import hmac
 import re
 from collections.abc import Mapping
 
-from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import as_int, b64decode, hexdecode
-from legacy_users.hashing.structured import (
-    DelegatingFormat,
-    Parsed,
-    StructuredFormat,
-    split_exact,
-)
+from legacy_users.hashing.structured import DelegatingFormat, StructuredFormat, split_exact
 
 #: scheme -> the format the rest of the string is in. Digest schemes take base64 by default
 #: and hex with `.HEX` (`{SHA256.HEX}`); the raw digest formats read either.

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.views.decorators.debug import sensitive_variables
 from passlib.utils import saslprep
 
-from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.base import MalformedHash, Parsed
 from legacy_users.hashing.codecs import as_int, b64decode, hexdecode, text_param
-from legacy_users.hashing.structured import Parsed, StructuredFormat, split_exact
+from legacy_users.hashing.structured import StructuredFormat, split_exact
 
 #: Ceiling for scrypt's memory (128 * N * r bytes), so a hostile hash cannot exhaust RAM.
 SCRYPT_MAXMEM = 256 * 1024 * 1024

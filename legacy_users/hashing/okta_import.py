@@ -10,20 +10,15 @@ means "use the hook".
 from __future__ import annotations
 
 import base64
-import hashlib
-import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from passlib import hash as ph
-
-from legacy_users.hashing.base import MalformedHash
+from legacy_users.hashing.base import MalformedHash, Parsed
 from legacy_users.hashing.catalog import FORMATS
-from legacy_users.hashing.codecs import b64decode, digest_decode, hexdecode
 
 MIN_PBKDF2_ITERATIONS = 4096
 _FORMATS = {fmt.name: fmt for fmt in FORMATS}
-_BCRYPT = re.compile(r"^\$2[aby]\$(\d\d)\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})$")
 _DIGEST_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 _HMAC_NAMES = {"sha256": "SHA256_HMAC", "sha512": "SHA512_HMAC"}
 
@@ -32,19 +27,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def bcrypt_credential(encoded: str) -> dict | None:
-    match = _BCRYPT.match(encoded)
-    if not match:
+def bcrypt_credential(cost: int, salt: str, value: str) -> dict | None:
+    if not 1 <= cost <= 20 or len(salt) != 22 or len(value) != 31:
         return None
-    cost = int(match.group(1))
-    if not 1 <= cost <= 20:
-        return None
-    return {
-        "algorithm": "BCRYPT",
-        "workFactor": cost,
-        "salt": match.group(2),
-        "value": match.group(3),
-    }
+    return {"algorithm": "BCRYPT", "workFactor": cost, "salt": salt, "value": value}
 
 
 def pbkdf2_credential(digest: str, salt: bytes, key: bytes, iterations: int) -> dict | None:
@@ -71,175 +57,108 @@ def salted_digest_credential(digest: str, salt: bytes, value: bytes, order: str)
     }
 
 
-def _passlib_pbkdf2(handler, digest):
-    def convert(encoded, params):
-        parsed = handler.from_string(encoded)
-        return pbkdf2_credential(digest, parsed.salt, parsed.checksum, parsed.rounds)
-
-    return convert
+#: Builds Okta's payload from what the format's `decode` read, and the row's parameters.
+Build = Callable[[Parsed, Mapping[str, Any]], "dict | None"]
 
 
-def _django_pbkdf2(encoded, params):
-    _, rounds, salt, value = encoded.split("$")
-    return pbkdf2_credential("sha256", salt.encode(), b64decode(value), int(rounds))
+@dataclass(frozen=True, slots=True)
+class OktaImport:
+    """How Okta imports one format: what the format table says, and the payload builder."""
+
+    label: str
+    build: Build
 
 
-def _hashcat_pbkdf2(encoded, params):
-    digest, rounds, salt, value = encoded.split(":")
-    return pbkdf2_credential(digest, b64decode(salt), b64decode(value), int(rounds))
+def _bcrypt(parsed: Parsed, params: Mapping[str, Any]) -> dict | None:
+    # A bcrypt string's salt and digest are bcrypt-base64 text: Okta takes them as written.
+    return bcrypt_credential(parsed.iterations, parsed.salt.decode(), parsed.digest.decode())
 
 
-def _decoded(format_name, to_credential):
-    """Convert what the registered format's own `decode` reads from the stored string (its
-    salt, digest, iterations), so the two never disagree on a layout."""
+def _pbkdf2(digest: str = "") -> Build:
+    """PBKDF2 with this HMAC digest, or the one the string names (`extra["hash"]`)."""
 
-    def convert(encoded, params):
-        return to_credential(_FORMATS[format_name].decode(encoded, params))
+    def build(parsed, params):
+        algorithm = digest or parsed.extra["hash"]
+        return pbkdf2_credential(algorithm, parsed.salt, parsed.digest, parsed.iterations)
 
-    return convert
-
-
-def _structured_pbkdf2(parsed):
-    return pbkdf2_credential(parsed.extra["hash"], parsed.salt, parsed.digest, parsed.iterations)
+    return build
 
 
-def _salted_hex(order, *, lower_salt=False):
-    """A salted recipe's digest, in the algorithm its `decode` found (Magento 1 writes MD5
-    or SHA-256 under one name)."""
+def _salted(order: str, digest: str = "", *, lower_salt: bool = False) -> Build:
+    """A salted digest, salt first (PREFIX) or last (POSTFIX), with this algorithm or the
+    one the string names (`extra["algorithm"]`: Magento writes MD5 or SHA-256 under one
+    name)."""
 
-    def to_credential(parsed):
+    def build(parsed, params):
         salt = parsed.salt.lower() if lower_salt else parsed.salt
-        return salted_digest_credential(parsed.extra["algorithm"], salt, parsed.digest, order)
+        algorithm = digest or parsed.extra["algorithm"]
+        return salted_digest_credential(algorithm, salt, parsed.digest, order)
 
-    return to_credential
-
-
-def _ldap_salted(digest):
-    size = hashlib.new(digest).digest_size
-
-    def convert(encoded, params):
-        raw = b64decode(encoded.split("}", 1)[1])
-        return salted_digest_credential(digest, raw[size:], raw[:size], "POSTFIX")
-
-    return convert
+    return build
 
 
-def _django_salted(digest):
-    def convert(encoded, params):
-        _, salt, value = encoded.split("$")
-        return salted_digest_credential(digest, salt.encode(), hexdecode(value), "PREFIX")
+def _raw(digest: str) -> Build:
+    """A bare digest: importable only with a salt whose side the row states."""
 
-    return convert
-
-
-def _raw(digest):
-    size = hashlib.new(digest).digest_size
-
-    def convert(encoded, params):
-        salt = str(params.get("salt") or "")
-        position = params.get("salt_position")
-        if not salt or position not in ("prefix", "suffix"):
+    def build(parsed, params):
+        if params.get("salt_position") not in ("prefix", "suffix"):
             return None
-        value = digest_decode(encoded.strip(), size, str(params.get("encoding") or ""))
-        order = "PREFIX" if position == "prefix" else "POSTFIX"
-        return salted_digest_credential(digest, salt.encode(), value, order)
+        order = "PREFIX" if parsed.extra["position"] == "prefix" else "POSTFIX"
+        return salted_digest_credential(digest, parsed.salt, parsed.digest, order)
 
-    return convert
-
-
-def _prefixed(prefix, convert):
-    def unwrap(encoded, params):
-        return convert(encoded[len(prefix) :], params) if encoded.startswith(prefix) else None
-
-    return unwrap
-
-
-def _bcrypt(encoded, params):
-    return bcrypt_credential(encoded)
-
-
-CONVERTERS: dict[str, Callable[[str, Mapping[str, Any]], dict | None]] = {
-    "bcrypt": _bcrypt,
-    "django_bcrypt": _prefixed("bcrypt$", _bcrypt),
-    "spring_bcrypt": _prefixed("{bcrypt}", _bcrypt),
-    "pbkdf2_sha256": _passlib_pbkdf2(ph.pbkdf2_sha256, "sha256"),
-    "pbkdf2_sha512": _passlib_pbkdf2(ph.pbkdf2_sha512, "sha512"),
-    "ldap_pbkdf2_sha256": _prefixed(
-        "{PBKDF2-SHA256}",
-        lambda e, p: _passlib_pbkdf2(ph.pbkdf2_sha256, "sha256")("$pbkdf2-sha256$" + e, p),
-    ),
-    "ldap_pbkdf2_sha512": _prefixed(
-        "{PBKDF2-SHA512}",
-        lambda e, p: _passlib_pbkdf2(ph.pbkdf2_sha512, "sha512")("$pbkdf2-sha512$" + e, p),
-    ),
-    "django_pbkdf2_sha256": _django_pbkdf2,
-    "hashcat_pbkdf2": _hashcat_pbkdf2,
-    "aspnet_identity_v3": _decoded("aspnet_identity_v3", _structured_pbkdf2),
-    "keycloak_pbkdf2": _decoded("keycloak_pbkdf2", _structured_pbkdf2),
-    "ldap_salted_sha1": _ldap_salted("sha1"),
-    "ldap_salted_sha256": _ldap_salted("sha256"),
-    "ldap_salted_sha512": _ldap_salted("sha512"),
-    "ldap_salted_md5": _ldap_salted("md5"),
-    "django_salted_sha1": _django_salted("sha1"),
-    "django_salted_md5": _django_salted("md5"),
-    "raw_md5": _raw("md5"),
-    "raw_sha1": _raw("sha1"),
-    "raw_sha256": _raw("sha256"),
-    "raw_sha512": _raw("sha512"),
-    "joomla": _decoded("joomla", _salted_hex("POSTFIX")),
-    "magento1": _decoded("magento1", _salted_hex("PREFIX")),
-    # SMF hashes sha1(lower(username) + password): the salt Okta needs is the lowered name.
-    "smf": _decoded("smf", _salted_hex("PREFIX", lower_salt=True)),
-    "magento2": _decoded(
-        "magento2",
-        lambda parsed: salted_digest_credential(
-            parsed.extra["algorithm"], parsed.salt, parsed.digest, "PREFIX"
-        ),
-    ),
-}
+    return build
 
 
 _PBKDF2 = "PBKDF2 (>= 4096 rounds)"
-#: What Okta imports each format as (per-hash conditions in brackets): the format table's
-#: column and the audit's. Whether one stored hash imports is `okta_hash_credential`'s call.
-OKTA_LABELS = {
-    "bcrypt": "BCRYPT",
-    "django_bcrypt": "BCRYPT",
-    "spring_bcrypt": "BCRYPT",
-    "pbkdf2_sha256": _PBKDF2,
-    "pbkdf2_sha512": _PBKDF2,
-    "ldap_pbkdf2_sha256": _PBKDF2,
-    "ldap_pbkdf2_sha512": _PBKDF2,
-    "django_pbkdf2_sha256": _PBKDF2,
-    "hashcat_pbkdf2": "PBKDF2 (SHA-256/512, >= 4096 rounds)",
-    "aspnet_identity_v3": "PBKDF2 (SHA-256/512, >= 4096 rounds)",
-    "keycloak_pbkdf2": "PBKDF2 (SHA-256/512, >= 4096 rounds)",
-    "ldap_salted_sha1": "SHA-1",
-    "ldap_salted_sha256": "SHA-256",
-    "ldap_salted_sha512": "SHA-512",
-    "ldap_salted_md5": "MD5",
-    "django_salted_sha1": "SHA-1",
-    "django_salted_md5": "MD5",
-    "raw_md5": "MD5 (when salted)",
-    "raw_sha1": "SHA-1 (when salted)",
-    "raw_sha256": "SHA-256 (when salted)",
-    "raw_sha512": "SHA-512 (when salted)",
-    "joomla": "MD5",
-    "magento1": "MD5 / SHA-256",
-    "magento2": "SHA-256 / MD5",
-    "smf": "SHA-1",
+_PBKDF2_NAMED = "PBKDF2 (SHA-256/512, >= 4096 rounds)"
+#: Every format Okta can import, by name. Whether one stored hash imports is decided by
+#: `okta_hash_credential`: its payload must build from that hash.
+IMPORTS: dict[str, OktaImport] = {
+    "bcrypt": OktaImport("BCRYPT", _bcrypt),
+    "django_bcrypt": OktaImport("BCRYPT", _bcrypt),
+    "spring_bcrypt": OktaImport("BCRYPT", _bcrypt),
+    "pbkdf2_sha256": OktaImport(_PBKDF2, _pbkdf2("sha256")),
+    "pbkdf2_sha512": OktaImport(_PBKDF2, _pbkdf2("sha512")),
+    "ldap_pbkdf2_sha256": OktaImport(_PBKDF2, _pbkdf2("sha256")),
+    "ldap_pbkdf2_sha512": OktaImport(_PBKDF2, _pbkdf2("sha512")),
+    "django_pbkdf2_sha256": OktaImport(_PBKDF2, _pbkdf2("sha256")),
+    "hashcat_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
+    "aspnet_identity_v3": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
+    "keycloak_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
+    "ldap_salted_sha1": OktaImport("SHA-1", _salted("POSTFIX", "sha1")),
+    "ldap_salted_sha256": OktaImport("SHA-256", _salted("POSTFIX", "sha256")),
+    "ldap_salted_sha512": OktaImport("SHA-512", _salted("POSTFIX", "sha512")),
+    "ldap_salted_md5": OktaImport("MD5", _salted("POSTFIX", "md5")),
+    "django_salted_sha1": OktaImport("SHA-1", _salted("PREFIX", "sha1")),
+    "django_salted_md5": OktaImport("MD5", _salted("PREFIX", "md5")),
+    "raw_md5": OktaImport("MD5 (when salted)", _raw("md5")),
+    "raw_sha1": OktaImport("SHA-1 (when salted)", _raw("sha1")),
+    "raw_sha256": OktaImport("SHA-256 (when salted)", _raw("sha256")),
+    "raw_sha512": OktaImport("SHA-512 (when salted)", _raw("sha512")),
+    "joomla": OktaImport("MD5", _salted("POSTFIX")),
+    "magento1": OktaImport("MD5 / SHA-256", _salted("PREFIX")),
+    "magento2": OktaImport("SHA-256 / MD5", _salted("PREFIX")),
+    # SMF hashes sha1(lower(username) + password): the salt Okta needs is the lowered name.
+    "smf": OktaImport("SHA-1", _salted("PREFIX", lower_salt=True)),
 }
+#: What Okta imports each format as (per-hash conditions in brackets): the format table's
+#: column and the audit's.
+OKTA_LABELS = {name: entry.label for name, entry in IMPORTS.items()}
 
 
 def okta_hash_credential(
     format_name: str, encoded: str, params: Mapping[str, Any] | None = None
 ) -> dict | None:
-    """Okta's `password.hash` object for this stored hash, or None (use the hook)."""
+    """Okta's `password.hash` object for this stored hash, or None (use the hook).
+
+    Built from the format's own `decode` of the string, the same reading its cost ceiling
+    (and, for the formats written here, its verification) uses.
+    """
     params = params or {}
-    convert = CONVERTERS.get(format_name)
-    if convert is None or params.get("password_encoding") or params.get("key"):
+    entry = IMPORTS.get(format_name)
+    if entry is None or params.get("password_encoding") or params.get("key"):
         return None  # a non-UTF-8 or peppered legacy hash is not what Okta would compute
     try:
-        return convert(encoded, params)
+        return entry.build(_FORMATS[format_name].decode(encoded, params), params)
     except (MalformedHash, ValueError, TypeError, KeyError):
         return None

@@ -12,12 +12,18 @@ from passlib.crypto.digest import lookup_hash
 from passlib.exc import PasswordValueError
 from passlib.utils.handlers import PrefixWrapper, StaticHandler
 
-from legacy_users.hashing.base import HashFormat, MalformedHash
-from legacy_users.hashing.codecs import CRYPT64, password_bytes
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
+from legacy_users.hashing.codecs import CRYPT64, b64decode, hexdecode, password_bytes
 from legacy_users.hashing.costs import check_work
 
 #: SHA-crypt's rounds when the string names none (the specification's default).
 SHA_CRYPT_IMPLICIT_ROUNDS = 5000
+#: A digest passlib holds as text, to bytes, by how it is written.
+_TEXT_DIGESTS = {
+    "": lambda text: text.encode("ascii"),
+    "hex": hexdecode,
+    "base64": b64decode,
+}
 
 
 class PasslibFormat(HashFormat):
@@ -42,6 +48,7 @@ class PasslibFormat(HashFormat):
         shape: str = "",
         family: str = "",
         cost_pattern: str = "",
+        digest_text: str = "",
     ) -> None:
         self.name = name
         self.handler = handler
@@ -53,6 +60,9 @@ class PasslibFormat(HashFormat):
         self.shape = re.compile(shape) if shape else None
         self.family = family
         self.cost_pattern = re.compile(cost_pattern) if cost_pattern else None
+        # How passlib keeps a digest it holds as text: "hex" or "base64" (decoded to the
+        # digest's bytes), or "" (crypt-style text, kept as its ASCII bytes).
+        self.digest_text = digest_text
         if self.shape is not None and family and self.cost_pattern is None:
             raise ValueError(f"{name}: a shape-checked format with a cost needs cost_pattern")
         # handler keyword -> the parameters that can supply it, in order (e.g. the role name
@@ -86,6 +96,18 @@ class PasslibFormat(HashFormat):
             self._check_cost(encoded, None)
             return
         self._check_cost(encoded, self._parsed(encoded))
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        """The parts passlib's own parser (the one its `verify` runs) reads from `encoded`."""
+        parsed = self._parsed(encoded)
+        digest, salt = parsed.checksum, getattr(parsed, "salt", None) or b""
+        if isinstance(digest, str):
+            digest = _TEXT_DIGESTS[self.digest_text](digest)
+        return Parsed(
+            digest,
+            salt=salt.encode("utf-8") if isinstance(salt, str) else salt,
+            iterations=int(getattr(parsed, "rounds", 0) or 0),
+        )
 
     def _parsed(self, encoded: str, *, exact_digest: bool = True) -> Any:
         """The handler's object for `encoded` (through any prefix wrappers), or MalformedHash.
@@ -200,6 +222,9 @@ class Argon2Format(PasslibFormat):
 
     def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
         super().parse(self.canonical(encoded), params)
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        return super().decode(self.canonical(encoded), params)
 
     @sensitive_variables()
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from django.views.decorators.debug import sensitive_variables
 from passlib.crypto.digest import lookup_hash
 
-from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import as_int, b64decode, equal, hexdecode, password_bytes
-from legacy_users.hashing.structured import DelegatingFormat, Parsed, StructuredFormat
+from legacy_users.hashing.structured import DelegatingFormat, StructuredFormat
 
 
 class SpringDelegating(DelegatingFormat):

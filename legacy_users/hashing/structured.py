@@ -8,24 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.views.decorators.debug import sensitive_variables
 
-from legacy_users.hashing.base import HashFormat, MalformedHash
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import equal, password_bytes
 from legacy_users.hashing.costs import check_work
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """What a stored hash says: the digest to match and what derives it."""
-
-    digest: bytes
-    salt: bytes = b""
-    iterations: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class StructuredFormat(HashFormat):
@@ -70,10 +59,6 @@ class StructuredFormat(HashFormat):
     def secret(self, password: str, params: Mapping[str, Any]) -> bytes | None:
         """The password's bytes as this format hashes them (None: cannot match)."""
         return password_bytes(password, params)
-
-    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
-        """Split the stored string (and parameters) into a `Parsed`; raise MalformedHash."""
-        raise NotImplementedError
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         """Compute the digest the stored one must equal, from the password's bytes."""
@@ -130,3 +115,7 @@ class DelegatingFormat(HashFormat):
     def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         fmt, rest = self._unwrap(encoded)
         return fmt.verify(password, rest, params)
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        fmt, rest = self._unwrap(encoded)
+        return fmt.decode(rest, params)

@@ -2,17 +2,20 @@ from django.core.management.base import BaseCommand
 
 from legacy_users.hashing import all_formats
 from legacy_users.hashing.costs import FAMILIES
+from legacy_users.hashing.generators import TESTED_WITH
 from legacy_users.hashing.okta_import import OKTA_LABELS
 
 
 def format_rows():
-    """One row per registered format: name, detected, Okta import, parameters, description."""
+    """One row per registered format: name, detected, Okta import, parameters, the real
+    generators it is tested against, description."""
     for fmt in all_formats():
         yield (
             fmt.name,
             "yes" if fmt.detectable else "declare it",
             OKTA_LABELS.get(fmt.name) or "no (hook)",
             ", ".join(fmt.params) or "-",
+            ", ".join(TESTED_WITH.get(fmt.name, ())) or "-",
             fmt.description,
         )
 
@@ -30,7 +33,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        header = ("format", "detected", "Okta imports as", "parameters", "description")
+        header = (
+            "format",
+            "detected",
+            "Okta imports as",
+            "parameters",
+            "tested against",
+            "description",
+        )
         rows = list(format_rows())
         if options["markdown"]:
             self.stdout.write("| " + " | ".join(header) + " |")
@@ -46,10 +56,10 @@ class Command(BaseCommand):
                     f"| {family.formats} |"
                 )
             return
-        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
         for row in [header, *rows]:
             cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
-            self.stdout.write("  ".join([*cells, row[4]]))
+            self.stdout.write("  ".join([*cells, row[5]]))
         self.stdout.write(f"\n{len(rows)} formats.")
         self.stdout.write("\nCost ceilings (about a second of one core each at most):")
         for family in FAMILIES.values():
