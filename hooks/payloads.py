@@ -6,8 +6,6 @@ Error messages name the field at fault and never repeat what was sent in it.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +15,7 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from hooks.errors import HookError
+from legacy_users.addresses import canonical_ip
 from okta import PASSWORD_IMPORT_HOOK_TYPE
 
 PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
@@ -67,15 +66,7 @@ def _text(value: Any, path: str, *, required: bool) -> str:
 
 def _ip_address(value: Any) -> str | None:
     """The end user's IP when it is one; anything else is recorded as unknown."""
-    return _canonical_ip(value) if isinstance(value, str) else None
-
-
-@functools.lru_cache(maxsize=65536)  # the same end users' addresses come again and again
-def _canonical_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
+    return canonical_ip(value) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True, slots=True)

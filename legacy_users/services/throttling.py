@@ -16,39 +16,21 @@ Keys hold a digest of the login or source, never the value itself. A cache failu
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
+from legacy_users.addresses import ip_source
 from legacy_users.models import AttemptReason
 
 WINDOW_SECONDS = 60
-IPV6_PREFIX = 64
 
 
 class CountersUnavailable(Exception):
     """The cache holding the counters failed; the message never carries request data."""
-
-
-@functools.lru_cache(maxsize=65536)  # the same sources call again and again
-def ip_source(ip_address: str | None) -> str:
-    """The source an end-user address counts as: IPv4 itself, IPv6 its /64, or ""."""
-    if not ip_address:
-        return ""
-    try:
-        address = ipaddress.ip_address(ip_address)
-    except ValueError:
-        return ""
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{address}/{IPV6_PREFIX}", strict=False))
-    return str(address)
 
 
 def _digest(value: str) -> str:
