@@ -28,9 +28,10 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count())
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "migration_portal.serving.AdmissionWorker")
 threads = _int("GUNICORN_THREADS", 8)
-# GUNICORN_KEEPALIVE_LINGER_MS (default 10), read by AdmissionWorker itself: how long a thread
-# that has answered waits for its kept-alive connection's next call before handing the
-# connection back to the main thread (only while no other call waits for a thread).
+# Not a gunicorn setting, read by AdmissionWorker in each worker: how long a thread that has
+# answered waits for its kept-alive connection's next call before handing the connection back
+# to the main thread (only while no other call waits for a thread).
+os.environ.setdefault("GUNICORN_KEEPALIVE_LINGER_MS", "10")
 # Okta holds each call open at most 3 s; a worker silent for longer than this is stuck.
 timeout = _int("GUNICORN_TIMEOUT", 10)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 5)

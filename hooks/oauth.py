@@ -1,4 +1,6 @@
-"""OAuth 2.0 bearer tokens on hook calls (CONTRACT.md section 2), validated with PyJWT.
+"""OAuth 2.0 bearer tokens on hook calls, validated with PyJWT (an inline hook's "OAuth 2.0"
+authentication in Okta's "Add an inline hook":
+help.okta.com/en-us/content/topics/automation-hooks/add-inline-hooks.htm).
 
 Okta gets an access token from an authorization server and sends `Authorization: Bearer
 <JWT>`. A token is accepted only when it is RS256-signed by a key in the issuer's JWKS, names

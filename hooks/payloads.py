@@ -1,4 +1,5 @@
-"""Okta's password import request, read and checked (CONTRACT.md section 1).
+"""Okta's password import request, read and checked (Okta's "Password import inline hook"
+reference: https://developer.okta.com/docs/api/openapi/okta-management/management/tags/inlinehook/webhooks/createpasswordimportinlinehook).
 
 Only the fields the decision needs are read; unknown fields are ignored, as Okta asks.
 Error messages name the field at fault and never repeat what was sent in it.

@@ -1,4 +1,5 @@
-"""The answers Okta's password import hook understands (CONTRACT.md section 1)."""
+"""The answers Okta's password import hook understands (Okta's "Password import inline
+hook" reference: https://developer.okta.com/docs/api/openapi/okta-management/management/tags/inlinehook/webhooks/createpasswordimportinlinehook)."""
 
 import json
 

@@ -50,7 +50,8 @@ class AdmissionWorker(ThreadWorker):
     def init_process(self):
         self._queued = 0
         self._queued_lock = threading.Lock()
-        self.keepalive_linger = float(os.environ.get("GUNICORN_KEEPALIVE_LINGER_MS", "10")) / 1000
+        # gunicorn.conf.py sets it (10 ms unless overridden); without it, gunicorn's own way.
+        self.keepalive_linger = float(os.environ.get("GUNICORN_KEEPALIVE_LINGER_MS", "0")) / 1000
         super().init_process()
 
     def enqueue_req(self, conn):

@@ -1,4 +1,5 @@
-"""Okta's management API, as this project uses it (CONTRACT.md section 3)."""
+"""Okta's management API, as this project uses it: the Users, Inline Hooks, Event Hooks and
+System Log APIs (developer.okta.com/docs/api/openapi/okta-management/)."""
 
 from okta.client import (
     PASSWORD_IMPORT_HOOK_TYPE,

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 USER_AGENT = "migration-portal/1.0"
-#: The inline hook type and the eventType of its calls (CONTRACT.md section 1).
+#: The inline hook type and the eventType of its calls (Okta's password import hook reference).
 PASSWORD_IMPORT_HOOK_TYPE = "com.okta.user.credential.password.import"  # noqa: S105
 MAX_ATTEMPTS = 5
 #: Below this many calls left in the window, wait for the reset rather than spend them.

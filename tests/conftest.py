@@ -1,4 +1,6 @@
 import json
+import socket
+import threading
 import uuid
 from io import StringIO
 from pathlib import Path
@@ -7,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from passlib import hash as passlib_hash
 
@@ -18,7 +22,7 @@ EXAMPLES = Path(__file__).parent / "okta_examples"
 
 
 def okta_example(name: str):
-    """One of Okta's example bodies from shared/okta/examples."""
+    """One of Okta's example bodies, as kept in tests/okta_examples."""
     return json.loads((EXAMPLES / name).read_text())
 
 
@@ -35,10 +39,64 @@ def hook_url():
     return reverse("hooks:password-import")
 
 
+def _redis_listens(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+#: Tests that count in a real Redis (127.0.0.1:6379, as CI and the README's setup run one).
+needs_redis = pytest.mark.skipif(
+    not _redis_listens(), reason="needs a Redis listening on 127.0.0.1:6379"
+)
+
+
+def hook_auth_header() -> dict[str, str]:
+    """The header Okta sends, with the first secret the test settings configure (for code
+    that runs outside a fixture: threads, live servers)."""
+    return {settings.OKTA_HOOK_AUTH_HEADER: settings.OKTA_HOOK_AUTH_VALUES[0]}
+
+
 @pytest.fixture
 def auth_headers():
     """The header Okta sends, with the first configured secret."""
-    return {settings.OKTA_HOOK_AUTH_HEADER: settings.OKTA_HOOK_AUTH_VALUES[0]}
+    return hook_auth_header()
+
+
+def hammer(calls: list[tuple[str, str]], *, timeout: float = 120) -> list[str | None]:
+    """Run each (login, password) hook call on its own thread and database connection, all
+    released at once; the verdicts, in the order of `calls`. Fails on any exception."""
+    barrier = threading.Barrier(len(calls))
+    answers: list[str | None] = [None] * len(calls)
+    errors: list[Exception] = []
+
+    def run(index: int, login: str, password: str) -> None:
+        try:
+            barrier.wait()
+            response = Client().post(
+                "/hooks/password-import",
+                data=import_request(login, password),
+                content_type="application/json",
+                headers=hook_auth_header(),
+            )
+            answers[index] = verdict(response)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(i, login, password))
+        for i, (login, password) in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not errors, errors
+    return answers
 
 
 @pytest.fixture

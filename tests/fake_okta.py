@@ -1,4 +1,5 @@
-"""A local stand-in for an Okta org, following ../shared/okta/CONTRACT.md (never the internet).
+"""A local stand-in for an Okta org, following Okta's documented Users, Inline Hooks, Event
+Hooks and System Log APIs and their rate-limit headers (never the internet).
 
 An HTTP server on 127.0.0.1 with the management API calls this project makes: users (create
 with the hook or an imported hash, get, expire the password), inline and event hooks (create,
@@ -19,6 +20,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -36,6 +38,9 @@ class FakeOkta:
     ):
         self.token = token
         self.rate_limit, self.window = rate_limit, window
+        #: What time it is for the rate-limit windows (a test may share a fake clock with
+        #: the client under test, so nobody sleeps for real).
+        self.clock: Callable[[], float] = time.time
         self.users: dict[str, dict] = {}  # id -> user
         self.passwords: dict[str, str] = {}  # id -> password Okta holds (after import)
         self.inline_hooks: dict[str, dict] = {}
@@ -111,7 +116,7 @@ class FakeOkta:
 
     def _rate(self, bucket: str) -> tuple[bool, dict]:
         with self._lock:
-            now = time.time()
+            now = self.clock()
             start, used = self._windows.get(bucket, (now, 0))
             if now - start >= self.window:
                 start, used = now, 0

@@ -19,15 +19,22 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import needs_redis
+
 ROOT = Path(settings.BASE_DIR)
 REDIS_URL = "redis://127.0.0.1:6379/13"
-SECRET = "Basic dGVzdDp0ZXN0LXNlY3JldC0x"
+#: The hook secret the test settings configure, which the live servers are given too.
+SECRET = settings.OKTA_HOOK_AUTH_VALUES[0]
 
-#: Live servers share the test database with the test: only PostgreSQL can be shared so.
-needs_postgresql = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="live servers share a PostgreSQL database (DATABASE_URL=postgres://...)",
-)
+#: Live servers share the test database with the test (only PostgreSQL can be shared so)
+#: and count in Redis.
+needs_live_services = [
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="live servers share a PostgreSQL database (DATABASE_URL=postgres://...)",
+    ),
+    needs_redis,
+]
 
 
 def _free_port() -> int:

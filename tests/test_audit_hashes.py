@@ -148,3 +148,36 @@ def test_a_magento1_sha256_hash_goes_to_okta_as_sha256():
 
     assert (md5["algorithm"], sha256["algorithm"]) == ("MD5", "SHA-256")
     assert sha256["saltOrder"] == "PREFIX"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "command", [("audit_hashes",), ("load_legacy_users", "--audit-only")], ids=lambda c: c[0]
+)
+def test_the_audit_reads_the_file_as_the_loader_would(tmp_path, command):
+    """--map and --delimiter apply to the audit too: an export with its own column names
+    and separator audits as its hashes, not as rows without one."""
+    from passlib import hash as ph
+
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_email;pwd\n"
+        f"ada@example.com;{ph.bcrypt.using(rounds=4).hash('x')}\n"
+        f"bob@example.com;{ph.ldap_salted_sha1.hash('y')}\n"
+    )
+
+    out, _, failure = run(
+        *command,
+        str(export),
+        "--delimiter",
+        ";",
+        "--map",
+        "login=user_email",
+        "--map",
+        "password_hash=pwd",
+    )
+
+    assert failure == ""
+    assert ": 2 users" in out and "bcrypt" in out and "ldap_salted_sha1" in out
+    assert "Every hash can be verified." in out
+    assert LegacyUser.objects.count() == 0

@@ -1,13 +1,9 @@
 """A user's migration state as hook calls arrive, including calls racing each other."""
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 
 from legacy_users.models import LegacyUser, VerificationAttempt
-from tests.conftest import import_request, verdict
+from tests.conftest import hammer, import_request, verdict
 
 
 @pytest.mark.django_db
@@ -69,47 +65,13 @@ def test_one_audit_row_per_call_without_password_or_hash(make_user, post_hook):
         assert "Okta" not in map(str, row.values())
 
 
-def _hammer(calls):
-    """Run each (username, password) call on its own thread and connection, all at once."""
-    barrier = threading.Barrier(len(calls))
-    answers = [None] * len(calls)
-    errors = []
-
-    def run(index, username, password):
-        client = Client()
-        try:
-            barrier.wait()
-            response = client.post(
-                "/hooks/password-import",
-                data=import_request(username, password),
-                content_type="application/json",
-                headers={"Authorization": "Basic dGVzdDp0ZXN0LXNlY3JldC0x"},
-            )
-            answers[index] = verdict(response)
-        except Exception as exc:  # noqa: BLE001 - reported by the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(i, username, password))
-        for i, (username, password) in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return answers
-
-
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_calls_for_one_user_lose_no_update(make_user, settings):
     settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 100  # no source lock: every failure is checked
     user = make_user(password="Okta")
     calls = [(user.login, "wrong")] * 12 + [(user.login, "Okta")] * 4
 
-    answers = _hammer(calls)
+    answers = hammer(calls)
 
     assert answers.count("VERIFIED") == 4
     assert answers.count("UNVERIFIED") == 12
@@ -125,7 +87,7 @@ def test_simultaneous_wrong_passwords_are_all_counted(make_user, settings):
     settings.OKTA_HOOK_LOCKOUT_THRESHOLD = 100  # no source lock: every failure is checked
     user = make_user(password="Okta")
 
-    answers = _hammer([(user.login, f"wrong-{i}") for i in range(16)])
+    answers = hammer([(user.login, f"wrong-{i}") for i in range(16)])
 
     assert answers == ["UNVERIFIED"] * 16
     user.refresh_from_db()

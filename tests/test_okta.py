@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import sys
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -47,10 +46,15 @@ def load_demo():
 
 def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
     fake_okta.rate_limit, fake_okta.window = 2, 1.0
+    now = [1_900_000_000.25]  # one clock for the org and the client; sleeping moves it
     slept = []
-    client = OktaClient(
-        fake_okta.url, fake_okta.token, sleep=lambda s: (slept.append(s), time.sleep(s))
-    )
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    fake_okta.clock = lambda: now[0]
+    client = OktaClient(fake_okta.url, fake_okta.token, sleep=sleep, clock=lambda: now[0])
     fake_okta.fail_next = []
     bodies = [
         {
@@ -195,8 +199,8 @@ def test_salted_digests_convert_to_okta_fields_that_recompute(
 
 
 def _okta_accepts(credential: dict, password: str) -> bool:
-    """Whether Okta, given this imported hash, would accept `password` (CONTRACT.md
-    section 3: how each algorithm's salt, value and parameters are used)."""
+    """Whether Okta, given this imported hash, would accept `password`: how the Users API's
+    hashed password object uses each algorithm's salt, value and parameters."""
     secret = password.encode()
     if credential["algorithm"] == "BCRYPT":
         stored = f"$2b${credential['workFactor']:02d}${credential['salt']}{credential['value']}"

@@ -1,4 +1,4 @@
-"""The password import hook, exactly as Okta calls it (CONTRACT.md sections 1 and 2)."""
+"""The password import hook, exactly as Okta calls it and authenticates to it."""
 
 import json
 

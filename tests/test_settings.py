@@ -61,7 +61,8 @@ def test_deploy_check_is_clean_with_production_values():
     assert "System check identified no issues" in result.stdout
 
 
-def test_quickstart_runs_with_no_configuration_at_all():
+def test_quickstart_runs_with_debug_and_a_hook_secret_only():
+    """What `make run` sets (DEBUG and the demo's hook secret), and nothing else."""
     result = manage("check", DEBUG="true", OKTA_HOOK_AUTH_VALUES="a-long-random-shared-secret")
 
     assert result.returncode == 0, result.stderr

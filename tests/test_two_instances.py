@@ -11,9 +11,9 @@ import pytest
 
 from legacy_users.models import LegacyUser, VerificationAttempt
 from tests.conftest import import_request
-from tests.live_portal import SECRET, needs_postgresql, portal_instances
+from tests.live_portal import SECRET, needs_live_services, portal_instances
 
-pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
+pytestmark = [pytest.mark.django_db(transaction=True), *needs_live_services]
 
 
 @pytest.fixture

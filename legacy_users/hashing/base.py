@@ -34,11 +34,7 @@ class CheckReason(enum.StrEnum):
 
 
 class CheckResult(NamedTuple):
-    """The outcome of checking one password against one stored hash.
-
-    A NamedTuple rather than a frozen dataclass: it is built on every hook call, and this is
-    the cheapest immutable record Python offers.
-    """
+    """The outcome of checking one password against one stored hash."""
 
     verified: bool
     reason: CheckReason

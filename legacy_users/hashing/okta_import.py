@@ -1,7 +1,8 @@
 """Turn a legacy hash into Okta's `credentials.password.hash`, where Okta can import it.
 
 Okta imports BCRYPT, salted SHA-1/SHA-256/SHA-512/MD5 (salt before or after the password)
-and PBKDF2-HMAC-SHA256/512 with at least 4096 iterations (CONTRACT.md section 3). A user
+and PBKDF2-HMAC-SHA256/512 with at least 4096 iterations (the Users API's hashed password
+object, `credentials.password.hash`, when creating a user). A user
 whose hash converts is created in Okta with it and never reaches the hook; any other user
 is created with the password hook. The conversion is exact or it does not happen: `None`
 means "use the hook".

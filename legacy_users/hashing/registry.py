@@ -1,7 +1,8 @@
 """Find a hash's format and check a password against it.
 
-Callers outside this package use `check_password`, `identify_format`, `get_format` and
-`all_formats`; they never touch a handler directly.
+Callers outside this package go through the names `legacy_users.hashing` exports
+(`check_password`, `classify_hash`, `get_format`, `all_formats`...) and, for Okta's hash
+import, `okta_import.okta_hash_credential`; no caller outside reaches a passlib handler.
 """
 
 from __future__ import annotations
@@ -201,6 +202,9 @@ def all_formats() -> list[HashFormat]:
     return list(registry)
 
 
-#: Check a password against a stored hash with the default registry; never raises.
-#: (The bound method itself, so the hook's hot path pays for one call, not two.)
-check_password = registry.check_password
+@sensitive_variables()
+def check_password(
+    password: str, encoded: str, *, format_name: str = "", params: Mapping[str, Any] | None = None
+) -> CheckResult:
+    """Check a password against a stored hash with the default registry; never raises."""
+    return registry.check_password(password, encoded, format_name=format_name, params=params)

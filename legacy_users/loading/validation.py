@@ -1,7 +1,8 @@
 """Turn a raw export row into a user record, or say exactly what is wrong with it.
 
 This runs once per row of files with millions of rows, so it is written for speed: plain
-loops, precompiled patterns, and the previous row's hash format tried first.
+loops, precompiled patterns, and the hash formats already seen tried first (the one each
+marker such as `$2y$` turned out to be, else the few most recent).
 """
 
 from __future__ import annotations

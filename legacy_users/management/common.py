@@ -50,6 +50,29 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
     raise CommandError(f"{problems} of {audit.total} hashes cannot be verified.")
 
 
+def add_reading_arguments(parser) -> None:
+    """--delimiter and --map: how an export file is read (the loader and the audit alike)."""
+    parser.add_argument("--delimiter", default="", help="CSV delimiter (default: sniffed).")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="OURS=THEIRS",
+        help="Read the export's column THEIRS as OURS, e.g. --map login=user_email.",
+    )
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """`--map login=user_email` pairs: our column name = the export's."""
+    mapping = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise CommandError(f"--map {pair!r}: expected our_column=their_column")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
 def add_hash_arguments(parser) -> None:
     """--hash-format and --hash-params: file-wide defaults for rows that leave them empty."""
     parser.add_argument("--hash-format", default="", help="Hash format for rows without one.")

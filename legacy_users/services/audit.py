@@ -82,12 +82,16 @@ def audit_file(
     file_format: str = "",
     hash_format: str = "",
     hash_params: Mapping[str, Any] | None = None,
+    delimiter: str = "",
+    mapping: Mapping[str, str] | None = None,
 ) -> HashAudit:
-    """Audit the hashes of an export file without loading it (raises SourceError)."""
+    """Audit the hashes of an export file without loading it (raises SourceError), read as
+    the loader reads it: the same `delimiter` and column `mapping`."""
     audit = HashAudit(source=path)
     defaults = LoadDefaults(hash_format=hash_format, hash_params=hash_params or {})
     with open_source(path, file_format) as src:
-        for row in iter_rows(src.stream, src.file_format):
+        rows = iter_rows(src.stream, src.file_format, delimiter=delimiter, mapping=mapping)
+        for row in rows:
             login = str(row.fields.get("login") or "").strip()
             try:
                 if row.error:

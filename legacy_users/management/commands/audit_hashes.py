@@ -1,7 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from legacy_users.loading.readers import FORMATS, SourceError
-from legacy_users.management.common import add_hash_arguments, parse_hash_options, write_audit
+from legacy_users.management.common import (
+    add_hash_arguments,
+    add_reading_arguments,
+    parse_hash_options,
+    parse_mapping,
+    write_audit,
+)
 from legacy_users.services.audit import audit_file, audit_users
 
 
@@ -15,6 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", help="An export file; omit to audit loaded users.")
         parser.add_argument("--format", choices=FORMATS, default="")
+        add_reading_arguments(parser)
         add_hash_arguments(parser)
 
     def handle(self, *args, **options):
@@ -26,6 +33,8 @@ class Command(BaseCommand):
                     file_format=options["format"],
                     hash_format=hash_format,
                     hash_params=params,
+                    delimiter=options["delimiter"],
+                    mapping=parse_mapping(options["map"]),
                 )
                 if options["path"]
                 else audit_users()

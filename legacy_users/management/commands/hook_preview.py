@@ -12,7 +12,7 @@ from okta import PASSWORD_IMPORT_HOOK_TYPE, OktaError
 
 
 def preview_body(login: str, password: str) -> dict:
-    """A password import request shaped exactly as Okta sends one (CONTRACT.md section 1)."""
+    """A password import request shaped exactly as Okta sends one (its hook reference)."""
     return {
         "eventId": uuid.uuid4().hex[:22],
         "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),

@@ -6,23 +6,18 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from legacy_users.loading.readers import FORMATS, SourceError
-from legacy_users.management.common import add_hash_arguments, parse_hash_options, write_audit
+from legacy_users.management.common import (
+    add_hash_arguments,
+    add_reading_arguments,
+    parse_hash_options,
+    parse_mapping,
+    write_audit,
+)
 from legacy_users.services.audit import audit_file
 from legacy_users.services.loading import legacy_users_load
 
 MAX_ERRORS_SHOWN = 50
 PLAIN_PROGRESS_SECONDS = 5.0
-
-
-def parse_mapping(pairs: list[str]) -> dict[str, str]:
-    """`--map login=user_email` pairs: our column name = the export's."""
-    mapping = {}
-    for pair in pairs:
-        ours, sep, theirs = pair.partition("=")
-        if not sep or not ours.strip() or not theirs.strip():
-            raise CommandError(f"--map {pair!r}: expected our_column=their_column")
-        mapping[ours.strip()] = theirs.strip()
-    return mapping
 
 
 class Progress:
@@ -73,14 +68,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The export file (.csv, .json, .jsonl, .gz; - for stdin).")
         parser.add_argument("--format", choices=FORMATS, default="", help="Override the format.")
-        parser.add_argument("--delimiter", default="", help="CSV delimiter (default: sniffed).")
-        parser.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="OURS=THEIRS",
-            help="Read the export's column THEIRS as OURS, e.g. --map login=user_email.",
-        )
+        add_reading_arguments(parser)
         parser.add_argument("--source", default="", help="Source system for rows without one.")
         add_hash_arguments(parser)
         parser.add_argument(
@@ -111,6 +99,8 @@ class Command(BaseCommand):
                     file_format=options["format"],
                     hash_format=hash_format,
                     hash_params=params,
+                    delimiter=options["delimiter"],
+                    mapping=mapping,
                 )
             except SourceError as exc:
                 raise CommandError(str(exc)) from None
