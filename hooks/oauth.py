@@ -22,7 +22,7 @@ import jwt
 from django.conf import settings
 
 from hooks.errors import ServiceUnavailable
-from okta import https_or_local
+from okta_api import https_or_local
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from hooks.errors import HookError
 from legacy_users.addresses import canonical_ip
-from okta import PASSWORD_IMPORT_HOOK_TYPE
+from okta_api import PASSWORD_IMPORT_HOOK_TYPE
 
 PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
 

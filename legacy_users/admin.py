@@ -24,9 +24,9 @@ from legacy_users.models import (
 )
 from legacy_users.services.export import BASE_FIELDS, stream_csv
 from legacy_users.services.migration import user_unlock, users_purge_hashes
-from legacy_users.services.okta_sync import okta_users_push
+from legacy_users.services.okta_push import okta_users_push
 from legacy_users.services.user_counts import user_counts
-from okta.client import okta_client
+from okta_api.client import okta_client
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 SHORT_PUSH_STATES = {
@@ -270,11 +270,8 @@ class LegacyUserAdmin(admin.ModelAdmin):
         if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
             self.message_user(request, "The Okta API is not configured.", messages.ERROR)
             return
-        client = okta_client()
-        try:
+        with okta_client() as client:
             report = okta_users_push(client=client, among=queryset)
-        finally:
-            client.close()
         states = ", ".join(f"{state}: {n}" for state, n in report.states.items() if n)
         pushed = sum(report.states.values())
         self.message_user(

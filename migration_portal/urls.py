@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from hooks import urls as hooks_urls
 from migration_portal.health import healthz, metrics, readyz
 
 urlpatterns = [
@@ -17,7 +18,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
 ]
 if settings.HOOKS_ENABLED:
-    urlpatterns.append(path("hooks/", include("hooks.urls")))
+    urlpatterns.append(path(hooks_urls.MOUNT, include("hooks.urls")))
 if settings.ADMIN_ENABLED:
     urlpatterns += [
         path(settings.ADMIN_URL, admin.site.urls),

@@ -100,7 +100,7 @@ def test_pushing_from_the_admin_without_okta_configured_says_so(client, make_use
 
 
 def test_a_push_from_a_selection_touches_only_the_selection(make_user):
-    from legacy_users.services.okta_sync import okta_users_push
+    from legacy_users.services.okta_push import okta_users_push
 
     chosen = make_user(password="x")
     make_user(login="left.alone@example.com", password="x")

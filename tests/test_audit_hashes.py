@@ -43,7 +43,7 @@ def test_the_admin_the_audit_and_the_push_agree_on_each_users_importability(admi
     600,000 rounds imports, at 1,000 does not (Okta wants 4,096 or more)."""
     from passlib import hash as ph
 
-    from legacy_users.services.okta_sync import _credential
+    from legacy_users.services.okta_push import _credential
 
     cases = {
         "salted@example.com": (

@@ -19,7 +19,8 @@ from passlib import hash as ph
 
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import LegacyUser, OktaEvent
-from okta import OktaClient, OktaError
+from okta_api import OktaClient, OktaError
+from okta_api.client import http_channel, password_import_hook_body
 from tests.conftest import okta_example
 from tests.conftest import run_command as run
 from tests.fake_okta import FakeOkta
@@ -56,16 +57,8 @@ def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
     fake_okta.clock = lambda: now[0]
     client = OktaClient(fake_okta.url, fake_okta.token, sleep=sleep, clock=lambda: now[0])
     fake_okta.fail_next = []
-    bodies = [
-        {
-            "profile": {"login": f"u{i}@example.com"},
-            "credentials": {"password": {"hook": {"type": "default"}}},
-        }
-        for i in range(4)
-    ]
-
-    for body in bodies:
-        client.create_user(body)
+    for i in range(4):
+        client.create_user({"login": f"u{i}@example.com"})
 
     assert len(fake_okta.users) == 4
     assert slept and all(0 < s <= 3 for s in slept)  # waited for X-Rate-Limit-Reset
@@ -77,22 +70,12 @@ def test_client_retries_server_errors_and_maps_okta_errors(fake_okta):
     client = OktaClient(fake_okta.url, fake_okta.token, sleep=slept.append)
     fake_okta.fail_next = [503, 500]
 
-    created = client.create_user(
-        {
-            "profile": {"login": "a@example.com"},
-            "credentials": {"password": {"hook": {"type": "default"}}},
-        }
-    )
+    created = client.create_user({"login": "a@example.com"})
 
     assert created["id"].startswith("00u")
     assert len(slept) == 2
     with pytest.raises(OktaError) as failure:
-        client.create_user(
-            {
-                "profile": {"login": "A@example.com"},
-                "credentials": {"password": {"hook": {"type": "default"}}},
-            }
-        )
+        client.create_user({"login": "A@example.com"})
     error = failure.value
     assert (error.status, error.code) == (400, "E0000001")
     assert error.error_id.startswith("oae")
@@ -106,7 +89,7 @@ def test_client_follows_link_pagination(fake_okta):
         fake_okta.emit_import_event(user, "SUCCESS")
     client = OktaClient(fake_okta.url, fake_okta.token)
 
-    events = list(client.paginate("/api/v1/logs", params={"limit": "3"}))
+    events = list(client.system_log(filter='eventType eq "user.import.password"', limit=3))
 
     assert len(events) == 7
     assert len({e["uuid"] for e in events}) == 7
@@ -346,17 +329,14 @@ def test_push_auto_sends_importable_hashes_and_confirms_those_users(fake_okta):
 def test_push_links_users_already_on_the_hook_and_reports_conflicts(fake_okta):
     load_demo()
     client = OktaClient(fake_okta.url, fake_okta.token)
-    client.create_user(
-        {
-            "profile": {"login": "ada.lovelace@example.com"},
-            "credentials": {"password": {"hook": {"type": "default"}}},
-        }
-    )
-    client.create_user(
+    client.create_user({"login": "ada.lovelace@example.com"})
+    # Someone Okta already holds with a password of its own (not through this portal).
+    fake_okta.create_user(
         {
             "profile": {"login": "Alan.Turing@example.com"},
             "credentials": {"password": {"value": "own-password"}},
-        }
+        },
+        {},
     )
 
     _, err, failure = run("okta_push_users")
@@ -709,12 +689,7 @@ def test_purge_only_ever_touches_confirmed_users(make_user):
 @pytest.mark.django_db
 def test_expire_weak_passwords_in_okta(fake_okta, make_user):
     client = OktaClient(fake_okta.url, fake_okta.token)
-    okta_user = client.create_user(
-        {
-            "profile": {"login": "weak@example.com"},
-            "credentials": {"password": {"hook": {"type": "default"}}},
-        }
-    )
+    okta_user = client.create_user({"login": "weak@example.com"})
     weak = make_user(login="weak@example.com", password="x")
     LegacyUser.objects.filter(pk=weak.pk).update(
         status="confirmed", weak_password=True, okta_id=okta_user["id"]
@@ -733,15 +708,10 @@ def test_finish_migration_exports_expires_and_switches_the_hook_off(fake_okta, t
     load_demo()
     run("okta_push_users")
     client = OktaClient(fake_okta.url, fake_okta.token)
-    hook = client.post(
-        "/api/v1/inlineHooks",
-        {
-            "name": "x",
-            "type": "com.okta.user.credential.password.import",
-            "channel": {"config": {"uri": "https://x"}},
-        },
+    hook = client.create_inline_hook(
+        password_import_hook_body("x", http_channel("https://x", header="A", secret="s"))
     )
-    client.post(f"/api/v1/inlineHooks/{hook['id']}/lifecycle/activate")
+    client.activate_inline_hook(hook["id"])
     LegacyUser.objects.filter(login_key="isaac.brock@example.com").update(status="confirmed")
     export = tmp_path / "never.csv"
 
@@ -823,11 +793,11 @@ def test_pagination_never_follows_a_next_link_to_another_origin(fake_okta):
     seen = []
 
     with pytest.raises(OktaError, match="another origin"):
-        for item in client.paginate("/api/v1/logs"):
+        for item in client.system_log(filter='eventType eq "user.import.password"'):
             seen.append(item)
 
     assert len(seen) == 1  # the org's own page, then nothing from elsewhere
-    assert [path for _, path in fake_okta.requests] == ["/api/v1/logs"]
+    assert [path.split("?")[0] for _, path in fake_okta.requests] == ["/api/v1/logs"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -906,3 +876,13 @@ def test_the_admin_lists_deliveries_awaiting_okta_s_record(
 
     assert "isaac.brock@example.com" in html
     assert "Awaiting Okta&#x27;s record" in html or "Awaiting Okta's record" in html
+
+
+def test_hook_paths_are_the_hooks_own_urls():
+    from django.urls import reverse
+
+    from hooks.urls import hook_path
+
+    assert hook_path("password-import") == reverse("hooks:password-import")
+    assert hook_path("okta-events") == reverse("hooks:okta-events")
+    assert hook_path("password-import") == "/hooks/password-import"

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from legacy_users.hashing import get_format
 from legacy_users.services.audit import HashAudit
-from okta import okta_client
+from okta_api import OktaClient, OktaError, okta_client
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -103,12 +103,23 @@ def parse_when(value: str, option: str):
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def okta_client_or_error():
-    """The configured Okta client, or a CommandError naming the missing setting."""
+@contextmanager
+def okta_session(*, needed: bool = True) -> Iterator[OktaClient | None]:
+    """The configured Okta client for the duration of the block, closed after it; None when
+    the command does not need Okta this time (a dry run). A missing setting, and an error
+    answer from Okta inside the block, become a CommandError that says what went wrong."""
+    if not needed:
+        yield None
+        return
     try:
-        return okta_client()
+        client = okta_client()
     except ImproperlyConfigured as exc:
         raise CommandError(str(exc)) from None
+    with client:
+        try:
+            yield client
+        except OktaError as exc:
+            raise CommandError(str(exc)) from None
 
 
 @contextmanager

@@ -1,39 +1,14 @@
 import getpass
 import sys
 import time
-import uuid
 
 import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from legacy_users.management.common import okta_client_or_error
-from okta import PASSWORD_IMPORT_HOOK_TYPE, OktaError
-
-
-def preview_body(login: str, password: str) -> dict:
-    """A password import request shaped exactly as Okta sends one (its hook reference)."""
-    return {
-        "eventId": uuid.uuid4().hex[:22],
-        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-        "eventType": PASSWORD_IMPORT_HOOK_TYPE,
-        "eventTypeVersion": "1.0",
-        "contentType": "application/json",
-        "cloudEventVersion": "0.1",
-        "source": "hook_preview",
-        "data": {
-            "context": {
-                "request": {
-                    "id": uuid.uuid4().hex,
-                    "method": "POST",
-                    "url": {"value": "/api/v1/authn"},
-                    "ipAddress": "127.0.0.1",
-                },
-                "credential": {"username": login, "password": password},
-            },
-            "action": {"credential": "UNVERIFIED"},
-        },
-    }
+from hooks.urls import hook_path
+from legacy_users.management.common import okta_session
+from okta_api.client import password_import_request
 
 
 class Command(BaseCommand):
@@ -61,22 +36,17 @@ class Command(BaseCommand):
             if options["password_stdin"]
             else getpass.getpass(f"Password for {options['login']}: ")
         )
-        body = preview_body(options["login"], password)
+        body = password_import_request(options["login"], password)
         del password
         started = time.monotonic()
         if options["okta_hook_id"]:
-            client = okta_client_or_error()
-            try:
-                answer = client.post(f"/api/v1/inlineHooks/{options['okta_hook_id']}/execute", body)
-            except OktaError as exc:
-                raise CommandError(str(exc)) from None
-            finally:
-                client.close()
+            with okta_session() as client:
+                answer = client.execute_inline_hook(options["okta_hook_id"], body)
             status = 200
         else:
-            url = options["url"].rstrip("/")
-            if not url.endswith("/hooks/password-import"):
-                url += "/hooks/password-import"
+            url, path = options["url"].rstrip("/"), hook_path("password-import")
+            if not url.endswith(path):
+                url += path
             headers = {}
             if settings.OKTA_HOOK_AUTH_VALUES:
                 headers[settings.OKTA_HOOK_AUTH_HEADER] = settings.OKTA_HOOK_AUTH_VALUES[0]

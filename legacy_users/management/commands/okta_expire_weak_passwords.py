@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from legacy_users.management.common import okta_client_or_error
-from legacy_users.services.okta_sync import okta_weak_passwords_expire
+from legacy_users.management.common import okta_session
+from legacy_users.services.okta_finish import okta_weak_passwords_expire
 
 
 class Command(BaseCommand):
@@ -14,12 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, **options):
-        client = None if options["dry_run"] else okta_client_or_error()
-        try:
+        with okta_session(needed=not options["dry_run"]) as client:
             outcome = okta_weak_passwords_expire(client=client, dry_run=options["dry_run"])
-        finally:
-            if client is not None:
-                client.close()
         if not outcome:
             self.stdout.write("No confirmed user has a weak password left to expire.")
         for what, count in outcome.most_common():

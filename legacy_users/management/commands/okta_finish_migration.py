@@ -1,11 +1,10 @@
 import contextlib
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from legacy_users.management.common import okta_client_or_error, output_file, parse_when
+from legacy_users.management.common import okta_session, output_file, parse_when
 from legacy_users.models import OktaPushState
-from legacy_users.services.okta_sync import okta_migration_finish
-from okta import OktaError
+from legacy_users.services.okta_finish import okta_migration_finish
 
 
 class Command(BaseCommand):
@@ -24,21 +23,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         cutoff = parse_when(options["cutoff"], "--cutoff")
         needs_okta = options["expire_passwords"] or options["deactivate_hook"]
-        client = okta_client_or_error() if needs_okta else None
         with contextlib.ExitStack() as stack:
+            client = stack.enter_context(okta_session(needed=needs_okta))
             out = stack.enter_context(output_file(options["export"])) if options["export"] else None
-            if client is not None:
-                stack.callback(client.close)
-            try:
-                report = okta_migration_finish(
-                    client=client,
-                    cutoff=cutoff,
-                    export_to=out,
-                    expire_passwords=options["expire_passwords"],
-                    deactivate_hook=options["deactivate_hook"],
-                )
-            except OktaError as exc:
-                raise CommandError(str(exc)) from None
+            report = okta_migration_finish(
+                client=client,
+                cutoff=cutoff,
+                export_to=out,
+                expire_passwords=options["expire_passwords"],
+                deactivate_hook=options["deactivate_hook"],
+            )
         labels = dict(OktaPushState.choices)
         self.stdout.write(
             f"{report.never_signed_in} users loaded before {cutoff:%Y-%m-%d %H:%M} never signed in:"

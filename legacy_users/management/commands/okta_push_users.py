@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from legacy_users.management.common import okta_client_or_error
+from legacy_users.management.common import okta_session
 from legacy_users.models import OktaPushState
-from legacy_users.services.okta_sync import okta_users_push, users_to_push
-from okta import OktaError
+from legacy_users.services.okta_push import okta_users_push, users_to_push
 
 
 class Command(BaseCommand):
@@ -21,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Push at most N users.")
 
     def handle(self, *args, **options):
-        client = None if options["dry_run"] else okta_client_or_error()
         todo = users_to_push().count()
         if options["limit"]:
             todo = min(todo, options["limit"])
@@ -35,19 +33,16 @@ class Command(BaseCommand):
                 self.stderr.write(f"... {count}/{todo} users")
 
         try:
-            report = okta_users_push(
-                client=client,
-                strategy=options["strategy"],
-                dry_run=options["dry_run"],
-                limit=options["limit"],
-                on_progress=progress,
-            )
-        except OktaError as exc:
-            raise CommandError(str(exc)) from None
+            with okta_session(needed=not options["dry_run"]) as client:
+                report = okta_users_push(
+                    client=client,
+                    strategy=options["strategy"],
+                    dry_run=options["dry_run"],
+                    limit=options["limit"],
+                    on_progress=progress,
+                )
         finally:
             bar.close()
-            if client is not None:
-                client.close()
         labels = dict(OktaPushState.choices)
         prefix = "Would push" if report.dry_run else "Pushed"
         self.stdout.write(f"{prefix} {sum(report.states.values())} users:")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from legacy_users.management.common import okta_client_or_error
-from legacy_users.services.okta_sync import okta_hooks_register
-from okta import OktaError
+from hooks.urls import hook_path
+from legacy_users.management.common import okta_session
+from legacy_users.services.okta_hooks import okta_hooks_register
 
 
 class Command(BaseCommand):
@@ -18,13 +18,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        client = okta_client_or_error()
-        try:
-            actions = okta_hooks_register(client=client, public_url=options["public_url"])
-        except (OktaError, ValueError) as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            client.close()
+        with okta_session() as client:
+            try:
+                actions = okta_hooks_register(
+                    client=client,
+                    public_url=options["public_url"],
+                    inline_path=hook_path("password-import"),
+                    events_path=hook_path("okta-events"),
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
         for action in actions:
             self.stdout.write(action)
         self.stdout.write(self.style.SUCCESS("Okta's hooks point at this portal."))

@@ -1,8 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from legacy_users.management.common import okta_client_or_error
-from legacy_users.services.okta_sync import okta_imports_sync
-from okta import OktaError
+from legacy_users.management.common import okta_session
+from legacy_users.services.okta_log import okta_imports_sync
 
 
 class Command(BaseCommand):
@@ -16,13 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--since", default="", help="ISO time to start from (default: cursor).")
 
     def handle(self, *args, **options):
-        client = okta_client_or_error()
-        try:
+        with okta_session() as client:
             report = okta_imports_sync(client=client, since=options["since"])
-        except OktaError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            client.close()
         self.stdout.write(f"Read {report.read} events since {report.since or 'the start'}.")
         for effect, count in report.applied.most_common():
             self.stdout.write(f"  {effect}: {count}")

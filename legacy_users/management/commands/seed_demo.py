@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from hooks.urls import hook_path
+
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_ADMIN = ("admin", "admin")
 
@@ -41,7 +43,7 @@ class Command(BaseCommand):
 
         header = settings.OKTA_HOOK_AUTH_HEADER
         secret = settings.OKTA_HOOK_AUTH_VALUES[0] if settings.OKTA_HOOK_AUTH_VALUES else "<secret>"
-        url = f"{options['base_url']}/hooks/password-import"
+        url = options["base_url"] + hook_path("password-import")
         for name, expect in (
             ("password-import-request.json", "VERIFIED"),
             ("password-import-request-wrong-password.json", "UNVERIFIED"),

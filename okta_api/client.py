@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 USER_AGENT = "migration-portal/1.0"
 #: The inline hook type and the eventType of its calls (Okta's password import hook reference).
@@ -96,6 +98,12 @@ class OktaClient:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> OktaClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # --- rate limits ---
 
     def _pause_if_needed(self) -> None:
@@ -122,7 +130,9 @@ class OktaClient:
 
     # --- requests ---
 
-    def request(self, method: str, path: str, *, json: Any = None, params=None) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None
+    ) -> httpx.Response:
         """One call, with waits and retries; raises OktaError for an error answer."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self._pause_if_needed()
@@ -147,16 +157,16 @@ class OktaClient:
             return response
         raise AssertionError("unreachable")
 
-    def get(self, path: str, **kwargs) -> Any:
-        return _json(self.request("GET", path, **kwargs))
+    def _get(self, path: str, *, params: dict[str, str] | None = None) -> Any:
+        return _json(self._request("GET", path, params=params))
 
-    def post(self, path: str, body: Any = None, **kwargs) -> Any:
-        return _json(self.request("POST", path, json=body, **kwargs))
+    def _post(self, path: str, body: Any = None, *, params: dict[str, str] | None = None) -> Any:
+        return _json(self._request("POST", path, json=body, params=params))
 
-    def put(self, path: str, body: Any = None) -> Any:
-        return _json(self.request("PUT", path, json=body))
+    def _put(self, path: str, body: Any = None) -> Any:
+        return _json(self._request("PUT", path, json=body))
 
-    def paginate(self, path: str, params=None) -> Iterator[dict]:
+    def _paginate(self, path: str, params: dict[str, str] | None = None) -> Iterator[dict]:
         """Every item of a collection, following `Link: rel="next"` to the end.
 
         A next link to another origin is refused (OktaError): the API token goes with every
@@ -164,7 +174,7 @@ class OktaClient:
         """
         url: str | None = path
         while url:
-            response = self.request("GET", url, params=params)
+            response = self._request("GET", url, params=params)
             params = None  # the next link carries its own query
             yield from _json(response) or []
             url = response.links.get("next", {}).get("url")
@@ -179,14 +189,133 @@ class OktaClient:
 
     # --- the calls this project makes ---
 
-    def create_user(self, body: dict, *, activate: bool = True) -> dict:
-        return self.post("/api/v1/users", body, params={"activate": str(activate).lower()})
+    # Users (developer.okta.com: the Users API)
+
+    def create_user(
+        self, profile: dict[str, str], *, password_hash: dict | None = None, activate: bool = True
+    ) -> dict:
+        """Create a user with the password import hook credential, or with `password_hash`
+        (Okta's hashed password object) when Okta can take the legacy hash itself."""
+        password = {"hash": password_hash} if password_hash else {"hook": {"type": "default"}}
+        body = {"profile": profile, "credentials": {"password": password}}
+        return self._post("/api/v1/users", body, params={"activate": str(activate).lower()})
 
     def get_user(self, id_or_login: str) -> dict:
-        return self.get(f"/api/v1/users/{quote(id_or_login, safe='@.')}")
+        return self._get(f"/api/v1/users/{quote(id_or_login, safe='@.')}")
 
     def expire_password(self, user_id: str) -> dict:
-        return self.post(f"/api/v1/users/{user_id}/lifecycle/expire_password")
+        return self._post(f"/api/v1/users/{quote(user_id, safe='')}/lifecycle/expire_password")
+
+    # Inline hooks (the Inline Hooks API)
+
+    def password_import_hooks(self) -> list[dict]:
+        """The org's password import inline hooks."""
+        return self._get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK_TYPE}) or []
+
+    def create_inline_hook(self, body: dict) -> dict:
+        return self._post("/api/v1/inlineHooks", body)
+
+    def update_inline_hook(self, hook_id: str, body: dict) -> dict:
+        return self._put(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}", body)
+
+    def activate_inline_hook(self, hook_id: str) -> dict:
+        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/activate")
+
+    def deactivate_inline_hook(self, hook_id: str) -> dict:
+        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/deactivate")
+
+    def execute_inline_hook(self, hook_id: str, request: dict) -> dict:
+        """Have Okta call the hook with `request` (its preview API) and return the answer."""
+        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/execute", request)
+
+    # Event hooks (the Event Hooks API)
+
+    def event_hooks(self) -> list[dict]:
+        return self._get("/api/v1/eventHooks") or []
+
+    def create_event_hook(self, body: dict) -> dict:
+        return self._post("/api/v1/eventHooks", body)
+
+    def update_event_hook(self, hook_id: str, body: dict) -> dict:
+        return self._put(f"/api/v1/eventHooks/{quote(hook_id, safe='')}", body)
+
+    def verify_event_hook(self, hook_id: str) -> dict:
+        return self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/verify")
+
+    # The System Log (the System Log API)
+
+    def system_log(self, *, filter: str, since: str = "", limit: int = 0) -> Iterator[dict]:
+        """Every System Log event matching `filter` (Okta's filter expression) since `since`,
+        oldest first, through every page."""
+        params = {"filter": filter}
+        if since:
+            params["since"] = since
+        if limit:
+            params["limit"] = str(limit)
+        return self._paginate("/api/v1/logs", params=params)
+
+
+@sensitive_variables()
+def password_import_request(login: str, password: str, *, source: str = "hook_preview") -> dict:
+    """A password import hook call shaped exactly as Okta sends one (its hook reference), for
+    previewing a deployment's hook."""
+    return {
+        "eventId": uuid.uuid4().hex[:22],
+        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "eventType": PASSWORD_IMPORT_HOOK_TYPE,
+        "eventTypeVersion": "1.0",
+        "contentType": "application/json",
+        "cloudEventVersion": "0.1",
+        "source": source,
+        "data": {
+            "context": {
+                "request": {
+                    "id": uuid.uuid4().hex,
+                    "method": "POST",
+                    "url": {"value": "/api/v1/authn"},
+                    "ipAddress": "127.0.0.1",
+                },
+                "credential": {"username": login, "password": password},
+            },
+            "action": {"credential": "UNVERIFIED"},
+        },
+    }
+
+
+def http_channel(uri: str, *, header: str, secret: str) -> dict:
+    """A hook's HTTP channel (inline and event hooks alike): Okta POSTs to `uri` and sends
+    `secret` in the `header` header on every call."""
+    return {
+        "type": "HTTP",
+        "version": "1.0.0",
+        "config": {
+            "uri": uri,
+            "headers": [],
+            "method": "POST",
+            "authScheme": {"type": "HEADER", "key": header, "value": secret},
+        },
+    }
+
+
+def password_import_hook_body(name: str, channel: dict) -> dict:
+    """An inline hook of the password import type."""
+    return {"name": name, "type": PASSWORD_IMPORT_HOOK_TYPE, "version": "1.0.0", "channel": channel}
+
+
+def event_hook_body(name: str, event_types: list[str], channel: dict) -> dict:
+    """An event hook subscribed to `event_types`."""
+    events = {"type": "EVENT_TYPE", "items": event_types}
+    return {"name": name, "events": events, "channel": channel}
+
+
+def hook_channel_uri(hook: dict) -> str:
+    """Where an inline or event hook sends its calls."""
+    return ((hook.get("channel") or {}).get("config") or {}).get("uri", "")
+
+
+def hook_auth_scheme(hook: dict) -> dict:
+    """How an inline or event hook authenticates its calls."""
+    return ((hook.get("channel") or {}).get("config") or {}).get("authScheme") or {}
 
 
 def _json(response: httpx.Response) -> Any:

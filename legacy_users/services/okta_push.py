@@ -1,0 +1,145 @@
+"""Creating the legacy users in Okta: with the password import hook credential, or with
+the legacy hash itself where Okta can import it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from legacy_users.hashing.okta_import import okta_hash_credential
+from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
+from legacy_users.services.migration import user_confirm_hash_import, user_record_push
+from okta_api import OktaClient, OktaError
+
+PUSH_BATCH = 200
+
+
+@dataclass(slots=True)
+class PushReport:
+    """What a push did, per resulting state; `errors` keeps the first few to show."""
+
+    states: Counter = field(default_factory=Counter)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def okta_profile(user: LegacyUser) -> dict[str, str]:
+    """The Okta profile a legacy user is created with (names default to the login's local
+    part: Okta requires them)."""
+    login = user.login
+    email = user.email or (login if "@" in login else "")
+    local = login.split("@")[0]
+    return {
+        "firstName": user.first_name or local,
+        "lastName": user.last_name or local,
+        "email": email,
+        "login": login,
+    }
+
+
+def _credential(user: LegacyUser, strategy: str) -> dict | None:
+    if strategy != "auto":
+        return None
+    return okta_hash_credential(user.hash_format, user.password_hash, user.hash_check_params())
+
+
+def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str, str, str]:
+    """(state, Okta id, error) for one user; talks to Okta, never to the database."""
+    credential = _credential(user, strategy)
+    try:
+        created = client.create_user(okta_profile(user), password_hash=credential)
+    except OktaError as exc:
+        if exc.code == "E0000001" and any("already exists" in c for c in exc.causes):
+            try:
+                existing = client.get_user(user.login)
+            except OktaError as lookup:
+                return OktaPushState.FAILED, "", str(lookup)
+            provider = (existing.get("credentials") or {}).get("provider") or {}
+            if provider.get("type") == "IMPORT":
+                return OktaPushState.LINKED, existing.get("id", ""), ""
+            return (
+                OktaPushState.CONFLICT,
+                existing.get("id", ""),
+                "already in Okta with its own password (not on the password hook)",
+            )
+        return OktaPushState.FAILED, "", str(exc)
+    state = OktaPushState.IMPORTED_HASH if credential else OktaPushState.HOOK
+    return state, created.get("id", ""), ""
+
+
+def users_to_push():
+    """The pending users a push has work for: not yet created in Okta, or failed before."""
+    return LegacyUser.objects.filter(
+        status=MigrationStatus.PENDING,
+        okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
+    )
+
+
+def okta_users_push(
+    *,
+    client: OktaClient | None,
+    strategy: str = "hook",
+    dry_run: bool = False,
+    limit: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    among: QuerySet[LegacyUser] | None = None,
+) -> PushReport:
+    """Create the pending users not yet in Okta (and retry failed ones).
+
+    `strategy` "hook" gives everyone the password-hook credential; "auto" sends the legacy
+    hash itself where Okta can import it (such users are confirmed at once: Okta holds their
+    password and never calls the hook for them). Resumable: each user's outcome is stored as
+    it comes, and users already pushed are skipped. `among` narrows it to some users (an
+    operator's selection in the admin).
+    """
+    report = PushReport(dry_run=dry_run)
+    users = users_to_push().order_by("pk")
+    if among is not None:
+        users = users.filter(pk__in=among.values("pk"))
+    if limit:
+        users = users[:limit]
+    done = 0
+    batch: list[LegacyUser] = []
+
+    def flush(pool):
+        nonlocal done
+        if dry_run:
+            results = [
+                (
+                    OktaPushState.IMPORTED_HASH if _credential(u, strategy) else OktaPushState.HOOK,
+                    "",
+                    "",
+                )
+                for u in batch
+            ]
+        else:
+            results = list(pool.map(lambda u: _push_one(client, u, strategy), batch))
+        now = timezone.now()
+        for user, (state, okta_id, error) in zip(batch, results, strict=True):
+            report.states[state] += 1
+            if error and len(report.errors) < 50:
+                report.errors.append((user.login, error))
+            if dry_run:
+                continue
+            user_record_push(user_id=user.pk, at=now, state=state, okta_id=okta_id, error=error)
+            if state == OktaPushState.IMPORTED_HASH:
+                user_confirm_hash_import(user_id=user.pk, at=now)
+        done += len(batch)
+        batch.clear()
+        if on_progress:
+            on_progress(done)
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.OKTA_API_CONCURRENCY)) as pool:
+        for user in users.only(*LegacyUser.CHECK_FIELDS).iterator(chunk_size=PUSH_BATCH):
+            batch.append(user)
+            if len(batch) >= PUSH_BATCH:
+                flush(pool)
+        if batch:
+            flush(pool)
+    return report
