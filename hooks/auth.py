@@ -7,11 +7,11 @@ password hook's secret cannot forge Okta's confirmations (which purge legacy has
 
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from hooks.oauth import validate_bearer
+from legacy_users.hook_settings import hook_settings
 
 
 def _meta_key(header: str) -> str:
@@ -38,18 +38,18 @@ class HeaderSecretAuthentication:
     name = "header"
 
     def __init__(self, *, header: str, accepted: str, refused: str = "") -> None:
-        # Setting names, read at each call (settings are never read at import time).
+        # Names of `HookSettings` fields, read at each call (never at import time).
         self._header, self._accepted, self._refused = header, accepted, refused
 
     def _values(self, setting: str) -> Sequence[str]:
-        return getattr(settings, setting) if setting else ()
+        return getattr(hook_settings(), setting) if setting else ()
 
     def configured(self) -> bool:
         return bool(self._values(self._accepted))
 
     def authenticate(self, request: HttpRequest) -> str | None:
         """The scheme's name when the request carries an accepted secret, else None."""
-        supplied = request.META.get(_meta_key(getattr(settings, self._header)))
+        supplied = request.META.get(_meta_key(getattr(hook_settings(), self._header)))
         if supplied is None:
             return None
         if _matches(supplied, self._values(self._refused)):
@@ -63,10 +63,10 @@ class BearerTokenAuthentication:
     name = "oauth"
 
     def configured(self) -> bool:
-        return bool(settings.OKTA_HOOK_OAUTH_ISSUER)
+        return bool(hook_settings().oauth_issuer)
 
     def authenticate(self, request: HttpRequest) -> str | None:
-        if not settings.OKTA_HOOK_OAUTH_ISSUER:
+        if not hook_settings().oauth_issuer:
             return None
         scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -77,7 +77,11 @@ class BearerTokenAuthentication:
 class Authenticators:
     """The schemes one hook accepts: the first that accepts the request names the caller."""
 
-    def __init__(self, *schemes, absent_when_unconfigured: bool = False) -> None:
+    def __init__(
+        self,
+        *schemes: HeaderSecretAuthentication | BearerTokenAuthentication,
+        absent_when_unconfigured: bool = False,
+    ) -> None:
         self.schemes = schemes
         #: With no credentials configured the hook answers 404 rather than 401.
         self.absent_when_unconfigured = absent_when_unconfigured
@@ -87,7 +91,7 @@ class Authenticators:
 
     def __call__(self, request: HttpRequest) -> str | None:
         for scheme in self.schemes:
-            name = scheme.authenticate(request)
+            name: str | None = scheme.authenticate(request)
             if name:
                 return name
         return None
@@ -96,9 +100,9 @@ class Authenticators:
 #: The password import inline hook: its header secret (never the event hook's) or OAuth.
 password_hook_auth = Authenticators(
     HeaderSecretAuthentication(
-        header="OKTA_HOOK_AUTH_HEADER",
-        accepted="OKTA_HOOK_AUTH_VALUES",
-        refused="OKTA_EVENT_HOOK_AUTH_VALUES",
+        header="auth_header",
+        accepted="auth_values",
+        refused="event_auth_values",
     ),
     BearerTokenAuthentication(),
 )
@@ -106,9 +110,9 @@ password_hook_auth = Authenticators(
 #: The event hook: its own header secret only (never the password hook's).
 event_hook_auth = Authenticators(
     HeaderSecretAuthentication(
-        header="OKTA_EVENT_HOOK_AUTH_HEADER",
-        accepted="OKTA_EVENT_HOOK_AUTH_VALUES",
-        refused="OKTA_HOOK_AUTH_VALUES",
+        header="event_auth_header",
+        accepted="event_auth_values",
+        refused="auth_values",
     ),
     absent_when_unconfigured=True,
 )

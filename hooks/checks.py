@@ -1,12 +1,17 @@
 """System checks for hook configuration an operator can get wrong."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from legacy_users.hook_settings import hook_settings
 
 MIN_SECRET_LENGTH = 16
 
 
-def _short(values: list[str], name: str, check_id: str) -> list[Warning]:
+def _short(values: Sequence[str], name: str, check_id: str) -> list[Warning]:
     weak = [value for value in values if len(value) < MIN_SECRET_LENGTH]
     if not weak:
         return []
@@ -20,9 +25,9 @@ def _short(values: list[str], name: str, check_id: str) -> list[Warning]:
 
 
 @register(Tags.security)
-def check_hook_authentication(app_configs, **kwargs):
-    problems = []
-    if not settings.OKTA_HOOK_AUTH_VALUES and not settings.OKTA_HOOK_OAUTH_ISSUER:
+def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    if not hook_settings().auth_values and not hook_settings().oauth_issuer:
         problems.append(
             Warning(
                 "Neither OKTA_HOOK_AUTH_VALUES nor OKTA_HOOK_OAUTH_ISSUER is set: every call to "
@@ -31,11 +36,11 @@ def check_hook_authentication(app_configs, **kwargs):
                 id="hooks.W001",
             )
         )
-    problems += _short(settings.OKTA_HOOK_AUTH_VALUES, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
+    problems += _short(hook_settings().auth_values, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
     problems += _short(
-        settings.OKTA_EVENT_HOOK_AUTH_VALUES, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004"
+        hook_settings().event_auth_values, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004"
     )
-    if settings.OKTA_ORG_URL and not settings.OKTA_EVENT_HOOK_AUTH_VALUES:
+    if settings.OKTA_ORG_URL and not hook_settings().event_auth_values:
         problems.append(
             Warning(
                 "OKTA_ORG_URL is set but OKTA_EVENT_HOOK_AUTH_VALUES is not: /hooks/okta-events "
@@ -45,7 +50,7 @@ def check_hook_authentication(app_configs, **kwargs):
                 id="hooks.W003",
             )
         )
-    shared = set(settings.OKTA_HOOK_AUTH_VALUES) & set(settings.OKTA_EVENT_HOOK_AUTH_VALUES)
+    shared = set(hook_settings().auth_values) & set(hook_settings().event_auth_values)
     if shared:
         problems.append(
             Error(

@@ -19,9 +19,9 @@ import urllib.request
 from typing import Any
 
 import jwt
-from django.conf import settings
 
 from hooks.errors import ServiceUnavailable
+from legacy_users.hook_settings import hook_settings
 from okta_api import https_or_local
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ def _get_json(url: str) -> dict[str, Any]:
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return json.loads(response.read(1 << 20))
+            document: dict[str, Any] = json.loads(response.read(1 << 20))
+            return document
     except (OSError, ValueError) as exc:
         raise JwksError(f"cannot fetch {url}: {type(exc).__name__}") from None
 
@@ -62,10 +63,10 @@ class JwksCache:
             self._keys, self._fetched_at, self._jwks_url = {}, float("-inf"), ""
 
     def _url(self) -> str:
-        if settings.OKTA_HOOK_OAUTH_JWKS_URL:
-            return settings.OKTA_HOOK_OAUTH_JWKS_URL
+        if hook_settings().oauth_jwks_url:
+            return str(hook_settings().oauth_jwks_url)
         if not self._jwks_url:
-            issuer = settings.OKTA_HOOK_OAUTH_ISSUER
+            issuer = hook_settings().oauth_issuer
             for path in (
                 "/.well-known/oauth-authorization-server",
                 "/.well-known/openid-configuration",
@@ -97,7 +98,11 @@ class JwksCache:
 jwks = JwksCache()
 
 
-def validate_bearer(token: str) -> dict[str, Any] | None:
+#: A token's verified claims.
+Claims = dict[str, Any]
+
+
+def validate_bearer(token: str) -> Claims | None:
     """The token's claims when it is a valid hook token, else None (and a logged reason).
 
     Raises `ServiceUnavailable` when the issuer's keys cannot be had: the token may be
@@ -124,8 +129,8 @@ def validate_bearer(token: str) -> dict[str, Any] | None:
             token,
             key=key.key,
             algorithms=["RS256"],
-            audience=settings.OKTA_HOOK_OAUTH_AUDIENCE,
-            issuer=settings.OKTA_HOOK_OAUTH_ISSUER,
+            audience=hook_settings().oauth_audience,
+            issuer=hook_settings().oauth_issuer,
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iss", "aud"]},
         )
@@ -134,14 +139,15 @@ def validate_bearer(token: str) -> dict[str, Any] | None:
     scopes = claims.get("scp", [])
     if isinstance(scopes, str):
         scopes = scopes.split()
-    if settings.OKTA_HOOK_OAUTH_SCOPE not in scopes:
+    if hook_settings().oauth_scope not in scopes:
         return _refuse("the hook's scope is missing")
-    allowed = settings.OKTA_HOOK_OAUTH_CLIENT_IDS
+    allowed = hook_settings().oauth_client_ids
     if allowed and claims.get("cid") not in allowed:
         return _refuse("client id not allowed")
     return claims
 
 
-def _refuse(reason: str) -> None:
+def _refuse(reason: str) -> Claims | None:
+    """Log why a token is refused; None, the refusal."""
     logger.info("hook OAuth token refused: %s", reason)
     return None

@@ -11,12 +11,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from hooks.errors import HookError
 from legacy_users.addresses import canonical_ip
+from legacy_users.hook_settings import hook_settings
 from okta_api import PASSWORD_IMPORT_HOOK_TYPE
 
 PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
@@ -25,7 +25,7 @@ PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
 @sensitive_variables()
 def read_json_body(request: HttpRequest) -> Any:
     """The request body parsed as JSON, within the configured size cap."""
-    limit = settings.OKTA_HOOK_MAX_BODY_BYTES
+    limit = hook_settings().max_body_bytes
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -135,7 +135,7 @@ class EventHookDelivery:
     """A batch of events Okta's event hook delivers (`data.events`), each still raw: the
     domain reads them one by one, so one malformed event does not sink the batch."""
 
-    events: list
+    events: list[Any]
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> EventHookDelivery:

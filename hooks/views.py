@@ -1,6 +1,6 @@
 """Okta-facing endpoints: authenticate, parse, call one service, shape the answer."""
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from hooks.auth import event_hook_auth
@@ -17,7 +17,7 @@ from migration_portal.serving import request_arrival
 # still hide it.
 @sensitive_post_parameters()
 @sensitive_variables("call")
-def password_import(request):
+def password_import(request: HttpRequest) -> HttpResponse:
     """Okta's password import inline hook: VERIFIED or UNVERIFIED for a typed password."""
     call = PasswordImportRequest.from_request(request)
     decision = password_import_verify(
@@ -32,7 +32,7 @@ def password_import(request):
 
 
 @okta_hook(methods=("GET", "POST"), auth=event_hook_auth)
-def okta_events(request):
+def okta_events(request: HttpRequest) -> HttpResponse:
     """Okta's event hook: the one-time verification GET, then batches of events."""
     if request.method == "GET":
         return JsonResponse({"verification": verification_challenge(request)})

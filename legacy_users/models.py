@@ -253,6 +253,13 @@ class OktaRecord(models.TextChoices):
     MISSING = "missing", "Not in Okta's System Log"
 
 
+class EventSource(models.TextChoices):
+    """How an Okta event reached the portal."""
+
+    EVENT_HOOK = "event_hook", "Event hook"
+    SYSTEM_LOG = "system_log", "System Log"
+
+
 class OktaEvent(models.Model):
     """One Okta event received (event hook) or read (System Log), kept once by its uuid."""
 
@@ -265,7 +272,7 @@ class OktaEvent(models.Model):
     user = models.ForeignKey(
         LegacyUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="okta_events"
     )
-    via = models.CharField(max_length=20, help_text="event_hook or system_log")
+    via = models.CharField(max_length=20, choices=EventSource.choices)
     effect = models.CharField(max_length=100, blank=True, help_text="What it changed, if anything.")
     okta_record = models.CharField(
         max_length=10, choices=OktaRecord.choices, blank=True, default=OktaRecord.NOT_NEEDED

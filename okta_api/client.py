@@ -25,6 +25,8 @@ from django.views.decorators.debug import sensitive_variables
 USER_AGENT = "migration-portal/1.0"
 #: The inline hook type and the eventType of its calls (Okta's password import hook reference).
 PASSWORD_IMPORT_HOOK_TYPE = "com.okta.user.credential.password.import"  # noqa: S105
+#: A JSON object as Okta sends and takes it.
+Json = dict[str, Any]
 MAX_ATTEMPTS = 5
 #: Below this many calls left in the window, wait for the reset rather than spend them.
 LOW_REMAINING = 2
@@ -166,7 +168,7 @@ class OktaClient:
     def _put(self, path: str, body: Any = None) -> Any:
         return _json(self._request("PUT", path, json=body))
 
-    def _paginate(self, path: str, params: dict[str, str] | None = None) -> Iterator[dict]:
+    def _paginate(self, path: str, params: dict[str, str] | None = None) -> Iterator[Json]:
         """Every item of a collection, following `Link: rel="next"` to the end.
 
         A next link to another origin is refused (OktaError): the API token goes with every
@@ -176,7 +178,7 @@ class OktaClient:
         while url:
             response = self._request("GET", url, params=params)
             params = None  # the next link carries its own query
-            yield from _json(response) or []
+            yield from _objects(_json(response))
             url = response.links.get("next", {}).get("url")
             if url and not self._same_origin(url):
                 raise OktaError(0, message="refused a next link to another origin")
@@ -192,59 +194,71 @@ class OktaClient:
     # Users (developer.okta.com: the Users API)
 
     def create_user(
-        self, profile: dict[str, str], *, password_hash: dict | None = None, activate: bool = True
-    ) -> dict:
+        self, profile: dict[str, str], *, password_hash: Json | None = None, activate: bool = True
+    ) -> Json:
         """Create a user with the password import hook credential, or with `password_hash`
         (Okta's hashed password object) when Okta can take the legacy hash itself."""
         password = {"hash": password_hash} if password_hash else {"hook": {"type": "default"}}
         body = {"profile": profile, "credentials": {"password": password}}
-        return self._post("/api/v1/users", body, params={"activate": str(activate).lower()})
+        return _object(
+            self._post("/api/v1/users", body, params={"activate": str(activate).lower()})
+        )
 
-    def get_user(self, id_or_login: str) -> dict:
-        return self._get(f"/api/v1/users/{quote(id_or_login, safe='@.')}")
+    def get_user(self, id_or_login: str) -> Json:
+        return _object(self._get(f"/api/v1/users/{quote(id_or_login, safe='@.')}"))
 
-    def expire_password(self, user_id: str) -> dict:
-        return self._post(f"/api/v1/users/{quote(user_id, safe='')}/lifecycle/expire_password")
+    def expire_password(self, user_id: str) -> Json:
+        return _object(
+            self._post(f"/api/v1/users/{quote(user_id, safe='')}/lifecycle/expire_password")
+        )
 
     # Inline hooks (the Inline Hooks API)
 
-    def password_import_hooks(self) -> list[dict]:
+    def password_import_hooks(self) -> list[Json]:
         """The org's password import inline hooks."""
-        return self._get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK_TYPE}) or []
+        return _objects(
+            self._get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK_TYPE})
+        )
 
-    def create_inline_hook(self, body: dict) -> dict:
-        return self._post("/api/v1/inlineHooks", body)
+    def create_inline_hook(self, body: Json) -> Json:
+        return _object(self._post("/api/v1/inlineHooks", body))
 
-    def update_inline_hook(self, hook_id: str, body: dict) -> dict:
-        return self._put(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}", body)
+    def update_inline_hook(self, hook_id: str, body: Json) -> Json:
+        return _object(self._put(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}", body))
 
-    def activate_inline_hook(self, hook_id: str) -> dict:
-        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/activate")
+    def activate_inline_hook(self, hook_id: str) -> Json:
+        return _object(
+            self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/activate")
+        )
 
-    def deactivate_inline_hook(self, hook_id: str) -> dict:
-        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/deactivate")
+    def deactivate_inline_hook(self, hook_id: str) -> Json:
+        return _object(
+            self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/deactivate")
+        )
 
-    def execute_inline_hook(self, hook_id: str, request: dict) -> dict:
+    def execute_inline_hook(self, hook_id: str, request: Json) -> Json:
         """Have Okta call the hook with `request` (its preview API) and return the answer."""
-        return self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/execute", request)
+        return _object(
+            self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/execute", request)
+        )
 
     # Event hooks (the Event Hooks API)
 
-    def event_hooks(self) -> list[dict]:
-        return self._get("/api/v1/eventHooks") or []
+    def event_hooks(self) -> list[Json]:
+        return _objects(self._get("/api/v1/eventHooks"))
 
-    def create_event_hook(self, body: dict) -> dict:
-        return self._post("/api/v1/eventHooks", body)
+    def create_event_hook(self, body: Json) -> Json:
+        return _object(self._post("/api/v1/eventHooks", body))
 
-    def update_event_hook(self, hook_id: str, body: dict) -> dict:
-        return self._put(f"/api/v1/eventHooks/{quote(hook_id, safe='')}", body)
+    def update_event_hook(self, hook_id: str, body: Json) -> Json:
+        return _object(self._put(f"/api/v1/eventHooks/{quote(hook_id, safe='')}", body))
 
-    def verify_event_hook(self, hook_id: str) -> dict:
-        return self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/verify")
+    def verify_event_hook(self, hook_id: str) -> Json:
+        return _object(self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/verify"))
 
     # The System Log (the System Log API)
 
-    def system_log(self, *, filter: str, since: str = "", limit: int = 0) -> Iterator[dict]:
+    def system_log(self, *, filter: str, since: str = "", limit: int = 0) -> Iterator[Json]:
         """Every System Log event matching `filter` (Okta's filter expression) since `since`,
         oldest first, through every page."""
         params = {"filter": filter}
@@ -256,7 +270,7 @@ class OktaClient:
 
 
 @sensitive_variables()
-def password_import_request(login: str, password: str, *, source: str = "hook_preview") -> dict:
+def password_import_request(login: str, password: str, *, source: str = "hook_preview") -> Json:
     """A password import hook call shaped exactly as Okta sends one (its hook reference), for
     previewing a deployment's hook."""
     return {
@@ -282,7 +296,7 @@ def password_import_request(login: str, password: str, *, source: str = "hook_pr
     }
 
 
-def http_channel(uri: str, *, header: str, secret: str) -> dict:
+def http_channel(uri: str, *, header: str, secret: str) -> Json:
     """A hook's HTTP channel (inline and event hooks alike): Okta POSTs to `uri` and sends
     `secret` in the `header` header on every call."""
     return {
@@ -297,25 +311,35 @@ def http_channel(uri: str, *, header: str, secret: str) -> dict:
     }
 
 
-def password_import_hook_body(name: str, channel: dict) -> dict:
+def password_import_hook_body(name: str, channel: Json) -> Json:
     """An inline hook of the password import type."""
     return {"name": name, "type": PASSWORD_IMPORT_HOOK_TYPE, "version": "1.0.0", "channel": channel}
 
 
-def event_hook_body(name: str, event_types: list[str], channel: dict) -> dict:
+def event_hook_body(name: str, event_types: list[str], channel: Json) -> Json:
     """An event hook subscribed to `event_types`."""
     events = {"type": "EVENT_TYPE", "items": event_types}
     return {"name": name, "events": events, "channel": channel}
 
 
-def hook_channel_uri(hook: dict) -> str:
+def hook_channel_uri(hook: Json) -> str:
     """Where an inline or event hook sends its calls."""
-    return ((hook.get("channel") or {}).get("config") or {}).get("uri", "")
+    return str(((hook.get("channel") or {}).get("config") or {}).get("uri", ""))
 
 
-def hook_auth_scheme(hook: dict) -> dict:
+def hook_auth_scheme(hook: Json) -> Json:
     """How an inline or event hook authenticates its calls."""
     return ((hook.get("channel") or {}).get("config") or {}).get("authScheme") or {}
+
+
+def _object(value: Any) -> Json:
+    """An answer that should be a JSON object ({} when Okta sent none)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(value: Any) -> list[Json]:
+    """An answer that should be a list of JSON objects."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _json(response: httpx.Response) -> Any:
@@ -327,7 +351,7 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
-def okta_client(**kwargs) -> OktaClient:
+def okta_client(**kwargs: Any) -> OktaClient:
     """A client for the configured org (OKTA_ORG_URL, OKTA_API_TOKEN)."""
     if not settings.OKTA_ORG_URL:
         raise ImproperlyConfigured("OKTA_ORG_URL is not set")

@@ -43,7 +43,7 @@ def test_the_admin_the_audit_and_the_push_agree_on_each_users_importability(admi
     600,000 rounds imports, at 1,000 does not (Okta wants 4,096 or more)."""
     from passlib import hash as ph
 
-    from legacy_users.services.okta_push import _credential
+    from legacy_users.services.okta_push import PushStrategy, _credential
 
     cases = {
         "salted@example.com": (
@@ -67,7 +67,8 @@ def test_the_admin_the_audit_and_the_push_agree_on_each_users_importability(admi
 
     out, _, _ = run("audit_hashes")
     pushed = {
-        user.login: _credential(user, "auto") is not None for user in LegacyUser.objects.all()
+        user.login: _credential(user, PushStrategy.AUTO) is not None
+        for user in LegacyUser.objects.all()
     }
     shown = {
         user.login: admin_client.get(f"/admin/legacy_users/legacyuser/{user.pk}/change/")

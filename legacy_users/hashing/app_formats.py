@@ -70,7 +70,7 @@ class SaltedRecipe(StructuredFormat):
             raise MalformedHash(f"this format needs the {self.salt_from!r} parameter")
         return str(value)
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         digest, _, inline = encoded.partition(":")
         raw = hexdecode(digest.strip(), "the digest")
         chosen = (self.algorithm, self.recipe) if len(raw) == self.size else None
@@ -84,8 +84,9 @@ class SaltedRecipe(StructuredFormat):
             raw, salt=salt.encode("utf-8"), extra={"algorithm": algorithm, "recipe": recipe}
         )
 
-    def derive(self, secret, parsed, params):
-        return parsed.extra["recipe"](secret, parsed.salt)
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        recipe: Callable[[bytes, bytes], bytes] = parsed.extra["recipe"]
+        return recipe(secret, parsed.salt)
 
 
 class Magento2(StructuredFormat):
@@ -95,8 +96,8 @@ class Magento2(StructuredFormat):
     description = "Magento 2 hash:salt:version (version 0 MD5, 1 SHA-256)"
     shape = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{64}):[^:]+:[01]$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("expected hash:salt:version with version 0 or 1")
         digest, salt, version = encoded.split(":")
         algorithm = "sha256" if version == "1" else "md5"
@@ -105,7 +106,7 @@ class Magento2(StructuredFormat):
             raise MalformedHash("the digest length does not match the version")
         return Parsed(raw, salt=salt.encode("utf-8"), extra={"algorithm": algorithm})
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return _raw(parsed.extra["algorithm"], parsed.salt + secret)
 
 
@@ -116,13 +117,13 @@ class MediaWikiB(StructuredFormat):
     description = "MediaWiki salted :B:salt:hash"
     shape = re.compile(r"^:B:[^:]+:[0-9a-f]{32}$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("expected :B:salt:hash")
         _, _, salt, digest = encoded.split(":")
         return Parsed(hexdecode(digest), salt=salt.encode("utf-8"))
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return _raw("md5", parsed.salt + b"-" + _hex("md5", secret))
 
 
@@ -133,11 +134,11 @@ class AuthMe(StructuredFormat):
     description = "AuthMe $SHA$salt$hash"
     shape = re.compile(r"^\$SHA\$[0-9A-Za-z]+\$[0-9a-f]{64}$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("expected $SHA$salt$hash")
         _, _, salt, digest = encoded.split("$")
         return Parsed(hexdecode(digest), salt=salt.encode("ascii"))
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return _raw("sha256", _hex("sha256", secret) + parsed.salt)

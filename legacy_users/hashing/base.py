@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 
 class MalformedHash(ValueError):
@@ -76,13 +76,13 @@ class HashFormat:
     """
 
     #: Stable identifier, stored in `LegacyUser.hash_format` and accepted by the loader.
-    name: ClassVar[str]
+    name: str
     #: One line for operators: which systems write it and what it looks like.
-    description: ClassVar[str]
+    description: str
     #: Parameters needed beyond the hash string (from the `salt` / `hash_params` columns).
-    params: ClassVar[tuple[str, ...]] = ()
+    params: tuple[str, ...] = ()
     #: True when the hash string alone identifies the format (a prefix or a fixed shape).
-    detectable: ClassVar[bool] = True
+    detectable: bool = True
 
     def identify(self, encoded: str) -> bool:
         """Return True when `encoded` looks like this format (cheap: no hashing)."""

@@ -8,7 +8,8 @@ import hashlib
 import hmac
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as ph
@@ -22,7 +23,7 @@ from legacy_users.hashing.structured import DelegatingFormat, StructuredFormat
 _C64 = re.escape(CRYPT64)
 
 
-def _system_crypt():
+def _system_crypt() -> Callable[[str, str], str | None] | None:
     """The platform crypt(3) (libxcrypt on Linux), or None where Python lacks it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -30,7 +31,8 @@ def _system_crypt():
             import crypt
         except ImportError:
             return None
-    return crypt.crypt
+    system_crypt: Callable[[str, str], str | None] = crypt.crypt
+    return system_crypt
 
 
 def _crypt64_value(char: str) -> int:
@@ -98,17 +100,17 @@ class SystemCrypt(StructuredFormat):
 
     family = "scrypt"
 
-    def __init__(self, name, shape, description):
+    def __init__(self, name: str, shape: str, description: str) -> None:
         self.name, self.description = name, description
         self.shape = re.compile(shape)
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash(f"not a well-formed {self.name} string")
         return Parsed(encoded.encode("ascii"), extra=_crypt_scrypt_params(encoded))
 
     @sensitive_variables()
-    def verify(self, password, encoded, params):
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         parsed = self.decode(encoded, params)
         self.check_cost(parsed)
         crypt = _system_crypt()
@@ -125,17 +127,17 @@ class SystemCrypt(StructuredFormat):
 class CiscoType8or9(StructuredFormat):
     """Cisco IOS `$8$` (PBKDF2-SHA256, 20000 rounds) and `$9$` (scrypt N=16384 r=1 p=1)."""
 
-    def __init__(self, name, kind, description):
+    def __init__(self, name: str, kind: str, description: str) -> None:
         self.name, self.kind, self.description = name, kind, description
         self.shape = re.compile(r"^\$" + kind + r"\$[^$]{14}\$[" + _C64 + "]{43}$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash(f"not a Cisco type {self.kind} string")
         _, _, salt, digest = encoded.split("$")
         return Parsed(digest.encode("ascii"), salt=salt.encode("ascii"))
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if self.kind == "8":
             raw = hashlib.pbkdf2_hmac("sha256", secret, parsed.salt, 20000)
         else:
@@ -149,12 +151,12 @@ class Drupal7(StructuredFormat):
     shape = re.compile(r"^U?\$S\$[" + _C64 + "]{52}$")
     family = "phpass"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.name = "drupal7"
         self.description = "Drupal 7 ($S$, and U$S$ for upgraded Drupal 6 MD5 hashes)"
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("not a Drupal 7 $S$ string")
         upgraded = encoded.startswith("U")
         setting = encoded[1:] if upgraded else encoded
@@ -168,13 +170,13 @@ class Drupal7(StructuredFormat):
             extra={"upgraded": upgraded},
         )
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if parsed.extra["upgraded"]:
             secret = hashlib.md5(secret).hexdigest().encode("ascii")  # noqa: S324 - legacy
         digest = hashlib.sha512(parsed.salt + secret).digest()
         for _ in range(parsed.iterations):
             digest = hashlib.sha512(digest + secret).digest()
-        return h64.encode_bytes(digest)[:43]
+        return bytes(h64.encode_bytes(digest)[:43])
 
 
 class WordPressBcrypt(HashFormat):
@@ -185,10 +187,10 @@ class WordPressBcrypt(HashFormat):
     params = ()
     shape = re.compile(r"^\$wp\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
 
-    def identify(self, encoded):
+    def identify(self, encoded: str) -> bool:
         return bool(self.shape.match(encoded))
 
-    def parse(self, encoded, params):
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
         if not self.shape.match(encoded):
             raise MalformedHash("not a WordPress $wp$ string")
         try:
@@ -198,7 +200,7 @@ class WordPressBcrypt(HashFormat):
         check_work("bcrypt", rounds=inner.rounds)
 
     @sensitive_variables()
-    def verify(self, password, encoded, params):
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         self.parse(encoded, params)
         secret = password_bytes(password, params)
         if secret is None:

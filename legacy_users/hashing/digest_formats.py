@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from legacy_users.hashing.base import MalformedHash, Parsed
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import (
     b64decode,
     digest_decode,
@@ -46,13 +46,13 @@ class RawDigest(StructuredFormat):
         self.name, self.algorithm, self.description = name, algorithm, description
         self.size = digest_size(algorithm)
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         digest = digest_decode(encoded.strip(), self.size, str(params.get("encoding") or ""))
         salt = str(params.get("salt") or "")
         position = salt_position(params) if salt else "suffix"
         return Parsed(digest, salt=salt.encode("utf-8"), extra={"position": position})
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if parsed.extra["position"] == "prefix":
             return hashlib.new(self.algorithm, parsed.salt + secret).digest()
         return hashlib.new(self.algorithm, secret + parsed.salt).digest()
@@ -68,12 +68,12 @@ class HmacDigest(StructuredFormat):
         self.name, self.algorithm, self.description = name, algorithm, description
         self.size = digest_size(algorithm)
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         key = text_param(params, "key")
         digest = digest_decode(encoded.strip(), self.size, str(params.get("encoding") or ""))
         return Parsed(digest, salt=key.encode("utf-8"))
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return hmac.new(parsed.salt, secret, self.algorithm).digest()
 
 
@@ -86,14 +86,16 @@ class LdapDigest(StructuredFormat):
 
     params = ()
 
-    def __init__(self, name, tag, algorithm, *, salted, description):
+    def __init__(
+        self, name: str, tag: str, algorithm: str, *, salted: bool, description: str
+    ) -> None:
         self.name, self.tag, self.algorithm = name, tag, algorithm
         self.salted, self.description = salted, description
         self.size = digest_size(algorithm)
         self.shape = re.compile(r"^\{" + re.escape(tag) + r"\}[A-Za-z0-9+/]+=*$", re.IGNORECASE)
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash(f"not a {{{self.tag}}} value")
         raw = b64decode(encoded[len(self.tag) + 2 :], "the digest")
         if self.salted:
@@ -104,7 +106,7 @@ class LdapDigest(StructuredFormat):
             raise MalformedHash(f"the digest is {len(raw)} bytes, expected {self.size}")
         return Parsed(raw)
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return hashlib.new(self.algorithm, secret + parsed.salt).digest()
 
 
@@ -113,7 +115,15 @@ class PrefixedHexDigest(StructuredFormat):
 
     params = ()
 
-    def __init__(self, name, prefix, algorithm, description, *, inner=None):
+    def __init__(
+        self,
+        name: str,
+        prefix: str,
+        algorithm: str,
+        description: str,
+        *,
+        inner: HashFormat | None = None,
+    ) -> None:
         self.name, self.prefix, self.algorithm, self.description = (
             name,
             prefix,
@@ -123,7 +133,7 @@ class PrefixedHexDigest(StructuredFormat):
         self.size = digest_size(algorithm)
         self.shape = re.compile("^" + re.escape(prefix) + f"[0-9a-fA-F]{{{2 * self.size}}}$")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         if not encoded.startswith(self.prefix):
             raise MalformedHash(f"does not start with {self.prefix!r}")
         digest = hexdecode(encoded[len(self.prefix) :], "the digest")
@@ -131,7 +141,7 @@ class PrefixedHexDigest(StructuredFormat):
             raise MalformedHash(f"the digest is {len(digest)} bytes, expected {self.size}")
         return Parsed(digest)
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return hashlib.new(self.algorithm, secret).digest()
 
 
@@ -142,7 +152,7 @@ class Utf16SaltedDigest(StructuredFormat):
     SQL Server 2012+ (`0x0200` + 4-byte salt + SHA-512, from `sys.sql_logins`).
     """
 
-    def __init__(self, name, algorithm, description, *, mssql=False):
+    def __init__(self, name: str, algorithm: str, description: str, *, mssql: bool = False) -> None:
         self.name, self.algorithm, self.description, self.mssql = (
             name,
             algorithm,
@@ -157,12 +167,12 @@ class Utf16SaltedDigest(StructuredFormat):
             self.detectable = False
             self.params = ("salt", "encoding")
 
-    def secret(self, password, params):
+    def secret(self, password: str, params: Mapping[str, Any]) -> bytes | None:
         return password.encode("utf-16-le", "surrogatepass")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         if self.mssql:
-            if not self.shape.match(encoded):
+            if not self.has_shape(encoded):
                 raise MalformedHash("not a 0x0200 SQL Server 2012 hash")
             raw = hexdecode(encoded[6:], "the hash")
             return Parsed(raw[4:], salt=raw[:4])
@@ -170,7 +180,7 @@ class Utf16SaltedDigest(StructuredFormat):
         digest = digest_decode(encoded.strip(), self.size, str(params.get("encoding") or ""))
         return Parsed(digest, salt=salt)
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if self.mssql:
             return hashlib.new(self.algorithm, secret + parsed.salt).digest()
         return hashlib.new(self.algorithm, parsed.salt + secret).digest()

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import as_int, b64decode, hexdecode
@@ -106,13 +107,13 @@ class DovecotPbkdf2(StructuredFormat):
     detectable = False
     description = "Dovecot PBKDF2 without its {PBKDF2} prefix ($1$salt$rounds$hex)"
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         empty, version, salt, rounds, digest = split_exact(encoded, "$", 5)
         if empty or version != "1":
             raise MalformedHash("expected $1$salt$rounds$hex")
         return Parsed(hexdecode(digest, "the digest"), salt.encode(), as_int(rounds, "rounds"))
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return hashlib.pbkdf2_hmac(
             "sha1", secret, parsed.salt, parsed.iterations, len(parsed.digest)
         )
@@ -129,7 +130,7 @@ class DovecotScram(StructuredFormat):
         self.size = hashlib.new(digest).digest_size
         self.description = f"Dovecot SCRAM-{digest.upper()} without its prefix (i,salt,keys)"
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         iterations, salt, stored, server = split_exact(encoded, ",", 4)
         stored_key, server_key = b64decode(stored, "StoredKey"), b64decode(server, "ServerKey")
         if len(stored_key) != self.size or len(server_key) != self.size:
@@ -140,7 +141,7 @@ class DovecotScram(StructuredFormat):
             iterations=as_int(iterations, "iterations"),
         )
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         salted = hashlib.pbkdf2_hmac(self.digest, secret, parsed.salt, parsed.iterations)
         client_key = hmac.new(salted, b"Client Key", self.digest).digest()
         server_key = hmac.new(salted, b"Server Key", self.digest).digest()

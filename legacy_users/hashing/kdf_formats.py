@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import re
 import struct
+from collections.abc import Mapping
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.views.decorators.debug import sensitive_variables
@@ -43,7 +45,7 @@ class DjangoScrypt(StructuredFormat):
     description = "Django scrypt (scrypt$N$salt$r$p$base64)"
     shape = re.compile(r"^scrypt\$\d+\$[^$]+\$\d+\$\d+\$[A-Za-z0-9+/]+=*$")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         _, n, salt, r, p, digest = split_exact(encoded, "$", 6)
         raw = b64decode(digest, "the digest")
         return Parsed(
@@ -52,7 +54,7 @@ class DjangoScrypt(StructuredFormat):
             extra={"n": as_int(n, "N"), "r": as_int(r, "r"), "p": as_int(p, "p")},
         )
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         x = parsed.extra
         return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
 
@@ -60,7 +62,7 @@ class DjangoScrypt(StructuredFormat):
 class WerkzeugHash(StructuredFormat):
     """Werkzeug/Flask `pbkdf2:sha256:600000$salt$hex` and `scrypt:32768:8:1$salt$hex`."""
 
-    def __init__(self, name, kind, description):
+    def __init__(self, name: str, kind: str, description: str) -> None:
         self.name, self.kind, self.description = name, kind, description
         self.family = kind
         self.shape = re.compile(
@@ -69,7 +71,7 @@ class WerkzeugHash(StructuredFormat):
             else r"^scrypt:\d+:\d+:\d+\$[^$]*\$[0-9a-f]+$"
         )
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         method, salt, digest = split_exact(encoded, "$", 3)
         fields = method.split(":")
         raw = hexdecode(digest, "the digest")
@@ -85,7 +87,7 @@ class WerkzeugHash(StructuredFormat):
         n, r, p = (as_int(v, name) for v, name in zip(fields[1:], "Nrp", strict=True))
         return Parsed(raw, salt.encode(), extra={"n": n, "r": r, "p": p})
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if self.kind == "pbkdf2":
             return hashlib.pbkdf2_hmac(
                 parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
@@ -99,7 +101,7 @@ class _Pbkdf2(StructuredFormat):
 
     family = "pbkdf2"
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return hashlib.pbkdf2_hmac(
             parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
         )
@@ -110,17 +112,17 @@ class AspNetIdentity(_Pbkdf2):
 
     _PRF = {0: "sha1", 1: "sha256", 2: "sha512"}
 
-    def __init__(self, name, version, description):
+    def __init__(self, name: str, version: int, description: str) -> None:
         self.name, self.version, self.description = name, version, description
 
-    def identify(self, encoded):
+    def identify(self, encoded: str) -> bool:
         try:
             self.decode(encoded, {})
         except MalformedHash:
             return False
         return True
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         if not 40 <= len(encoded) <= 400:
             raise MalformedHash("not an ASP.NET Identity hash")
         raw = b64decode(encoded, "the hash")
@@ -154,7 +156,7 @@ class KeycloakPbkdf2(_Pbkdf2):
     params = ("salt", "iterations", "algorithm")
     _ALGORITHMS = {"pbkdf2": "sha1", "pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512"}
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         algorithm = str(params.get("algorithm") or "pbkdf2-sha256").lower()
         if algorithm not in self._ALGORITHMS:
             raise MalformedHash(f"unknown Keycloak algorithm {algorithm!r}")
@@ -173,7 +175,7 @@ class HashcatPbkdf2(_Pbkdf2):
     description = "PBKDF2 as sha1|sha256|sha512:iterations:salt_b64:hash_b64"
     shape = re.compile(r"^(sha1|sha256|sha512):\d+:[A-Za-z0-9+/]*=*:[A-Za-z0-9+/]+=*$")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         algorithm, iterations, salt, digest = split_exact(encoded, ":", 4)
         if algorithm not in ("sha1", "sha256", "sha512"):
             raise MalformedHash(f"unknown hash {algorithm!r}")
@@ -193,8 +195,8 @@ class PostgresScram(StructuredFormat):
     description = "PostgreSQL SCRAM-SHA-256 (SCRAM-SHA-256$4096:salt$StoredKey:ServerKey)"
     shape = re.compile(r"^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("not a SCRAM-SHA-256 verifier")
         _, rest = encoded.split("$", 1)
         head, keys = rest.split("$")
@@ -210,14 +212,14 @@ class PostgresScram(StructuredFormat):
         )
 
     @sensitive_variables()
-    def secret(self, password, params):
+    def secret(self, password: str, params: Mapping[str, Any]) -> bytes | None:
         """SASLprep'd first (NFKC and RFC 4013's mappings), as PostgreSQL does; a password
         SASLprep refuses (a control character...) is hashed as it is, as PostgreSQL does."""
         with contextlib.suppress(ValueError):
             password = saslprep(password)
         return super().secret(password, params)
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         salted = hashlib.pbkdf2_hmac("sha256", secret, parsed.salt, parsed.iterations)
         client_key = hmac.new(salted, b"Client Key", "sha256").digest()
         server_key = hmac.new(salted, b"Server Key", "sha256").digest()
@@ -238,7 +240,7 @@ class FirebaseScrypt(StructuredFormat):
     detectable = False
     params = ("salt", "signer_key", "salt_separator", "rounds", "mem_cost")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         return Parsed(
             b64decode(encoded, "the passwordHash"),
             salt=b64decode(text_param(params, "salt"), "the salt")
@@ -252,7 +254,7 @@ class FirebaseScrypt(StructuredFormat):
             },
         )
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         x = parsed.extra
         key = _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], 32)
         encryptor = Cipher(algorithms.AES(key), modes.CTR(b"\x00" * 16)).encryptor()

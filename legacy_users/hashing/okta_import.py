@@ -22,19 +22,21 @@ MIN_PBKDF2_ITERATIONS = 4096
 _FORMATS = {fmt.name: fmt for fmt in FORMATS}
 _DIGEST_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 _HMAC_NAMES = {"sha256": "SHA256_HMAC", "sha512": "SHA512_HMAC"}
+#: Okta's hashed password object (`credentials.password.hash`).
+Credential = dict[str, Any]
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def bcrypt_credential(cost: int, salt: str, value: str) -> dict | None:
+def bcrypt_credential(cost: int, salt: str, value: str) -> Credential | None:
     if not 1 <= cost <= 20 or len(salt) != 22 or len(value) != 31:
         return None
     return {"algorithm": "BCRYPT", "workFactor": cost, "salt": salt, "value": value}
 
 
-def pbkdf2_credential(digest: str, salt: bytes, key: bytes, iterations: int) -> dict | None:
+def pbkdf2_credential(digest: str, salt: bytes, key: bytes, iterations: int) -> Credential | None:
     if digest not in _HMAC_NAMES or iterations < MIN_PBKDF2_ITERATIONS or not salt:
         return None
     return {
@@ -47,7 +49,9 @@ def pbkdf2_credential(digest: str, salt: bytes, key: bytes, iterations: int) -> 
     }
 
 
-def salted_digest_credential(digest: str, salt: bytes, value: bytes, order: str) -> dict | None:
+def salted_digest_credential(
+    digest: str, salt: bytes, value: bytes, order: str
+) -> Credential | None:
     if digest not in _DIGEST_NAMES or not salt:
         return None  # Okta takes these digests with a salt only
     return {
@@ -59,7 +63,7 @@ def salted_digest_credential(digest: str, salt: bytes, value: bytes, order: str)
 
 
 #: Builds Okta's payload from what the format's `decode` read, and the row's parameters.
-Build = Callable[[Parsed, Mapping[str, Any]], "dict | None"]
+Build = Callable[[Parsed, Mapping[str, Any]], "Credential | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ class OktaImport:
     build: Build
 
 
-def _bcrypt(parsed: Parsed, params: Mapping[str, Any]) -> dict | None:
+def _bcrypt(parsed: Parsed, params: Mapping[str, Any]) -> Credential | None:
     # A bcrypt string's salt and digest are bcrypt-base64 text: Okta takes them as written.
     return bcrypt_credential(parsed.iterations, parsed.salt.decode(), parsed.digest.decode())
 
@@ -78,7 +82,7 @@ def _bcrypt(parsed: Parsed, params: Mapping[str, Any]) -> dict | None:
 def _pbkdf2(digest: str = "") -> Build:
     """PBKDF2 with this HMAC digest, or the one the string names (`extra["hash"]`)."""
 
-    def build(parsed, params):
+    def build(parsed: Parsed, params: Mapping[str, Any]) -> Credential | None:
         algorithm = digest or parsed.extra["hash"]
         return pbkdf2_credential(algorithm, parsed.salt, parsed.digest, parsed.iterations)
 
@@ -90,7 +94,7 @@ def _salted(order: str, digest: str = "", *, lower_salt: bool = False) -> Build:
     one the string names (`extra["algorithm"]`: Magento writes MD5 or SHA-256 under one
     name)."""
 
-    def build(parsed, params):
+    def build(parsed: Parsed, params: Mapping[str, Any]) -> Credential | None:
         salt = parsed.salt.lower() if lower_salt else parsed.salt
         algorithm = digest or parsed.extra["algorithm"]
         return salted_digest_credential(algorithm, salt, parsed.digest, order)
@@ -101,7 +105,7 @@ def _salted(order: str, digest: str = "", *, lower_salt: bool = False) -> Build:
 def _raw(digest: str) -> Build:
     """A bare digest: importable only with a salt whose side the row states."""
 
-    def build(parsed, params):
+    def build(parsed: Parsed, params: Mapping[str, Any]) -> Credential | None:
         if params.get("salt_position") not in ("prefix", "suffix"):
             return None
         order = "PREFIX" if parsed.extra["position"] == "prefix" else "POSTFIX"
@@ -149,7 +153,7 @@ OKTA_LABELS = {name: entry.label for name, entry in IMPORTS.items()}
 
 def okta_hash_credential(
     format_name: str, encoded: str, params: Mapping[str, Any] | None = None
-) -> dict | None:
+) -> Credential | None:
     """Okta's `password.hash` object for this stored hash, or None (use the hook).
 
     Built from the format's own `decode` of the string, the same reading its cost ceiling

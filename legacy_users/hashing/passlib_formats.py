@@ -136,7 +136,9 @@ class PasslibFormat(HashFormat):
         checksum = getattr(parsed, "checksum", None)
         wrong_size = isinstance(size, int) and checksum is not None and len(checksum) != size
         if exact_digest and wrong_size:
-            raise MalformedHash(f"the digest is {len(checksum)} long where {self.name} has {size}")
+            raise MalformedHash(
+                f"the digest is {len(checksum or '')} long where {self.name} has {size}"
+            )
         return parsed
 
     def _check_cost(self, encoded: str, parsed: Any) -> None:

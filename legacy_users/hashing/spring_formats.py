@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.views.decorators.debug import sensitive_variables
 from passlib.crypto.digest import lookup_hash
@@ -58,13 +59,13 @@ class SpringStandard(StructuredFormat):
     detectable = False
     params = ("key",)
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         raw = hexdecode(encoded, "the value")
         if len(raw) != 40:
             raise MalformedHash("expected 8 bytes of salt and a SHA-256 digest")
         return Parsed(raw[8:], salt=raw[:8])
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         digest = parsed.salt + str(params.get("key") or "").encode() + secret
         for _ in range(1024):
             digest = hashlib.sha256(digest).digest()
@@ -88,7 +89,7 @@ class SpringPbkdf2(StructuredFormat):
     detectable = False
     params = ("iterations", "algorithm", "salt_length", "hash_width", "key")
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         try:
             raw = hexdecode(encoded, "the value")
         except MalformedHash:
@@ -111,7 +112,7 @@ class SpringPbkdf2(StructuredFormat):
             raw[salt_len:], salt=raw[:salt_len], iterations=iterations, extra={"hash": algorithm}
         )
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         salt = parsed.salt + str(params.get("key") or "").encode()
         return hashlib.pbkdf2_hmac(
             parsed.extra["hash"], secret, salt, parsed.iterations, len(parsed.digest)
@@ -127,15 +128,15 @@ class SpringScrypt(StructuredFormat):
     detectable = False
     shape = re.compile(r"^\$[0-9a-f]+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
 
-    def decode(self, encoded, params):
-        if not self.shape.match(encoded):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
             raise MalformedHash("expected $params$salt$key")
         _, packed, salt, key = encoded.split("$")
         value = int(packed, 16)
         n, r, p = 1 << (value >> 16), (value >> 8) & 0xFF, value & 0xFF
         return Parsed(b64decode(key), salt=b64decode(salt), extra={"n": n, "r": r, "p": p})
 
-    def derive(self, secret, parsed, params):
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         from legacy_users.hashing.kdf_formats import _scrypt
 
         x = parsed.extra
@@ -153,7 +154,7 @@ class SpringMessageDigest(StructuredFormat):
         self.description = f"Spring MessageDigestPasswordEncoder ({algorithm}) body"
         self.const = lookup_hash(algorithm).const
 
-    def decode(self, encoded, params):
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
         match = self._SHAPE.match(encoded)
         if not match:
             raise MalformedHash("expected {salt}hexdigest")
@@ -162,8 +163,8 @@ class SpringMessageDigest(StructuredFormat):
             raise MalformedHash("the digest has the wrong length")
         return Parsed(digest, salt=(match.group(1) or "").encode("utf-8"))
 
-    def derive(self, secret, parsed, params):
-        return self.const(secret + parsed.salt).digest()
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        return bytes(self.const(secret + parsed.salt).digest())
 
 
 class Plaintext(HashFormat):
@@ -173,14 +174,14 @@ class Plaintext(HashFormat):
     description = "clear text"
     detectable = False
 
-    def identify(self, encoded):
+    def identify(self, encoded: str) -> bool:
         return True
 
-    def parse(self, encoded, params):
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
         if not encoded:
             raise MalformedHash("empty")
 
     @sensitive_variables()
-    def verify(self, password, encoded, params):
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
         secret = password_bytes(password, params)
         return secret is not None and equal(secret, encoded.encode("utf-8"))

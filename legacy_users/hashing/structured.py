@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from django.views.decorators.debug import sensitive_variables
 
@@ -26,14 +26,18 @@ class StructuredFormat(HashFormat):
     """
 
     #: A regex the stored string matches when the format is detectable.
-    shape: ClassVar[re.Pattern[str] | None] = None
-    family: ClassVar[str] = ""
+    shape: re.Pattern[str] | None = None
+    family: str = ""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
 
     def identify(self, encoded: str) -> bool:
-        return bool(self.detectable and self.shape is not None and self.shape.match(encoded))
+        return self.detectable and self.has_shape(encoded)
+
+    def has_shape(self, encoded: str) -> bool:
+        """Whether `encoded` matches the format's `shape` (False when it has none)."""
+        return self.shape is not None and self.shape.match(encoded) is not None
 
     def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
         self.check_cost(self.decode(encoded, params))

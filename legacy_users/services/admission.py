@@ -15,8 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
-
+from legacy_users.hook_settings import hook_settings
 from legacy_users.metrics import CHECK_SECONDS
 
 #: Expected seconds for a format never timed yet in this process: a bcrypt-12 check on a
@@ -47,7 +46,7 @@ class VerificationSlots:
         self._typical = 0.0  # a moving average over every format checked here
 
     def _slots(self) -> threading.BoundedSemaphore:
-        size = max(1, settings.OKTA_HOOK_VERIFY_SLOTS)
+        size = max(1, hook_settings().verify_slots)
         with self._lock:
             if self._semaphore is None or size != self._size:
                 self._semaphore, self._size = threading.BoundedSemaphore(size), size

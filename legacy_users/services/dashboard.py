@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -72,7 +73,7 @@ class Dashboard:
     generated_at: datetime
 
     @property
-    def per_day_chart(self) -> dict[str, list]:
+    def per_day_chart(self) -> dict[str, list[Any]]:
         """The sign-ins-per-day chart's series (for the page's script, as JSON)."""
         days = self.hooks.per_day
         return {
@@ -128,7 +129,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     )
 
 
-def _attention(counts, hooks: HookStats, locked: int) -> list[Attention]:
+def _attention(counts: dict[str, Any], hooks: HookStats, locked: int) -> list[Attention]:
     """What needs a person, largest first; only what is there."""
     push = counts["push"]
     hash_calls = sum(hooks.reasons.get(reason, 0) for reason in HASH_PROBLEMS)

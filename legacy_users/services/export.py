@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db.models import QuerySet
 
@@ -50,7 +50,7 @@ def legacy_users_export(
     return count
 
 
-def _cells(row: tuple) -> list:
+def _cells(row: tuple[Any, ...]) -> list[Any]:
     """Empty for NULL, JSON for JSON fields."""
     return [json.dumps(v) if isinstance(v, dict) else "" if v is None else v for v in row]
 

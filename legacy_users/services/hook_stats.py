@@ -11,8 +11,10 @@ slip behind the roll-up.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
@@ -36,9 +38,11 @@ CURSOR = "hook_call_rollup"
 KEY = ("hour", "outcome", "reason", "hash_format", "band")
 #: Reasons that are a password check's verdict (their time is the check's cost).
 CHECKED = (AttemptReason.VERIFIED, AttemptReason.WRONG_PASSWORD)
+#: One group of calls: its key fields and sums.
+Row = dict[str, Any]
 
 
-def _band():
+def _band() -> Case:
     return Case(
         *(When(duration_ms__lt=limit, then=Value(i)) for i, limit in enumerate(LATENCY_BANDS_MS)),
         default=Value(len(LATENCY_BANDS_MS)),
@@ -46,7 +50,7 @@ def _band():
     )
 
 
-def _grouped(calls: QuerySet) -> list[dict]:
+def _grouped(calls: QuerySet[VerificationAttempt]) -> list[Row]:
     """Calls summed per hour, outcome, reason, format and latency band."""
     return list(
         calls.order_by()
@@ -91,7 +95,7 @@ def rollup_hook_calls(now: datetime | None = None) -> int:
         return 0
 
 
-def _add(rows: list[dict]) -> None:
+def _add(rows: list[Row]) -> None:
     """Add `rows` to the hour rows and the day rows (made when missing)."""
     if not rows:
         return
@@ -117,7 +121,7 @@ def _add(rows: list[dict]) -> None:
     HookCallHour.objects.bulk_create(new, batch_size=1000)
 
 
-def _add_days(rows: list[dict]) -> None:
+def _add_days(rows: list[Row]) -> None:
     per_day: defaultdict[tuple[date, str], int] = defaultdict(int)
     for row in rows:
         per_day[(row["hour"].date(), row["outcome"])] += row["calls"]
@@ -143,7 +147,7 @@ class Window:
     unavailable: int = 0
     bands: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BANDS_MS) + 1))
 
-    def add(self, row: dict) -> None:
+    def add(self, row: Mapping[str, Any]) -> None:
         self.calls += row["calls"]
         if row["outcome"] == AttemptOutcome.ERROR:
             self.unavailable += row["calls"]
@@ -209,35 +213,35 @@ def hook_stats(now: datetime | None = None, days: int = 90) -> HookStats:
     per_day: defaultdict[date, dict[str, int]] = defaultdict(
         lambda: {"verified": 0, "failed": 0, "unavailable": 0}
     )
-    for row in HookCallDay.objects.filter(day__gte=first_day).values("day", "outcome", "calls"):
-        per_day[row["day"]][_column(row["outcome"])] += row["calls"]
+    for day_row in HookCallDay.objects.filter(day__gte=first_day).values("day", "outcome", "calls"):
+        per_day[day_row["day"]][_column(day_row["outcome"])] += day_row["calls"]
     for row in live:
         per_day[row["hour"].date()][_column(row["outcome"])] += row["calls"]
 
     hours = HookCallHour.objects.order_by()
     reasons: defaultdict[str, int] = defaultdict(int)
-    for row in (
+    for reason_row in (
         hours.filter(hour__gte=week)
         .exclude(outcome=AttemptOutcome.VERIFIED)
         .values("reason")
         .annotate(n=Sum("calls"))
     ):
-        reasons[row["reason"]] += row["n"]
+        reasons[reason_row["reason"]] += reason_row["n"]
     cost: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in (
+    for cost_row in (
         hours.filter(hour__gte=week, reason__in=CHECKED)
         .exclude(hash_format="")
         .values("hash_format")
         .annotate(n=Sum("calls"), ms=Sum("total_ms"))
     ):
-        cost[row["hash_format"]][0] += row["n"]
-        cost[row["hash_format"]][1] += row["ms"] or 0
+        cost[cost_row["hash_format"]][0] += cost_row["n"]
+        cost[cost_row["hash_format"]][1] += cost_row["ms"] or 0
     windows = {"hour": Window(), "day": Window()}
     for name, start in (("hour", hour_start), ("day", now - timedelta(days=1))):
-        for row in (
+        for band_row in (
             hours.filter(hour__gte=start).values("outcome", "band").annotate(calls=Sum("calls"))
         ):
-            windows[name].add(row)
+            windows[name].add(band_row)
     for row in live:
         if row["outcome"] != AttemptOutcome.VERIFIED:
             reasons[row["reason"]] += row["calls"]

@@ -13,12 +13,13 @@ import csv
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TextIO
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from legacy_users.loading.readers import SourceError, iter_rows, open_source
+from legacy_users.loading.readers import Source, SourceError, iter_rows, open_source
 from legacy_users.loading.staging import (
     DirectLoadConflict,
     Stage,
@@ -74,7 +75,7 @@ class ErrorsFile:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self._file: TextIO | None = None
-        self._writer = None
+        self._writer: Any = None  # a csv writer, once the file is open
 
     def __enter__(self) -> ErrorsFile:
         if self.path:
@@ -99,7 +100,7 @@ class ErrorsFile:
             row = json.dumps(dict(fields), ensure_ascii=False, default=str) if fields else ""
             self._writer.writerow([error.line, error.login, error.reason, row])
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._file is not None:
             self._file.close()
 
@@ -178,7 +179,15 @@ def legacy_users_load(
     return report
 
 
-def _load(src, report: LoadReport, bad_rows: ErrorsFile, options, on_progress, *, direct) -> None:
+def _load(
+    src: Source,
+    report: LoadReport,
+    bad_rows: ErrorsFile,
+    options: dict[str, Any],
+    on_progress: Callable[[int, int], None] | None,
+    *,
+    direct: bool,
+) -> None:
     defaults = LoadDefaults(
         source=options["source"],
         hash_format=options["hash_format"],
@@ -194,7 +203,7 @@ def _load(src, report: LoadReport, bad_rows: ErrorsFile, options, on_progress, *
             if on_progress is not None and report.rows % PROGRESS_EVERY == 0:
                 on_progress(report.rows, src.size)
             result = validate(row)
-            if result.__class__ is UserRecord:
+            if isinstance(result, UserRecord):
                 stage.add(result)
             else:
                 _bad(report, bad_rows, result, row.fields)
@@ -210,14 +219,19 @@ def _load(src, report: LoadReport, bad_rows: ErrorsFile, options, on_progress, *
             report.counts = stage.apply(timezone.now())
 
 
-def _bad(report: LoadReport, bad_rows: ErrorsFile, error: RowError, fields) -> None:
+def _bad(
+    report: LoadReport,
+    bad_rows: ErrorsFile,
+    error: RowError,
+    fields: Mapping[str, Any] | None,
+) -> None:
     report.error_count += 1
     if len(report.errors) < ERRORS_KEPT:
         report.errors.append(error)
     bad_rows.write(error, fields)
 
 
-def _record(report: LoadReport, options, started, message: str) -> None:
+def _record(report: LoadReport, options: dict[str, Any], started: datetime, message: str) -> None:
     """Store the run (outside the load's transaction, which has ended) and count its rows."""
     counts = report.counts
     if report.outcome == LoadOutcome.LOADED:

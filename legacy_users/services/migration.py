@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
+from legacy_users.hook_settings import hook_settings
 from legacy_users.models import LegacyUser, MigrationStatus
-from legacy_users.services.statements import Statement, fetch_one
+from legacy_users.services.statements import Statement, fetch_id
 
 # The three transitions a hook call makes are written as SQL once: they run on every sign-in,
 # and compiling the equivalent ORM expressions cost more than the statements themselves
@@ -70,9 +71,9 @@ def record_failure_statement(*, user_id: int, at: datetime, lock: bool = False) 
     """
     when = connection.ops.adapt_datetimefield_value(at)
     lock_until = connection.ops.adapt_datetimefield_value(
-        at + timedelta(minutes=settings.OKTA_HOOK_LOCKOUT_MINUTES)
+        at + timedelta(minutes=hook_settings().lockout_minutes)
     )
-    threshold = settings.OKTA_HOOK_LOCKOUT_THRESHOLD - 1
+    threshold = hook_settings().lockout_threshold - 1
     return Statement(_RECORD_FAILURE, [bool(lock), threshold, lock_until, when, when, user_id])
 
 
@@ -90,15 +91,15 @@ def user_change_with_audit(*, change: Statement | None, audit: Statement) -> int
     extra round trips of BEGIN and COMMIT, on every hook call. Elsewhere, a transaction.
     """
     if change is None:
-        return fetch_one(audit)[0]
+        return fetch_id(audit)
     if connection.vendor == "postgresql":
-        return fetch_one(
+        return fetch_id(
             Statement(f"WITH state AS ({change.sql}) {audit.sql}", change.params + audit.params)
-        )[0]
+        )
     with connection.cursor() as cursor, transaction.atomic():
         cursor.execute(change.sql, change.params)
         cursor.execute(audit.sql, audit.params)
-        return cursor.fetchone()[0]  # read before the commit, which SQLite requires
+        return int(cursor.fetchone()[0])  # read before the commit, which SQLite requires
 
 
 def user_unlock(*, user_id: int, at: datetime) -> bool:
@@ -136,7 +137,9 @@ def user_confirm_hash_import(*, user_id: int, at: datetime) -> tuple[bool, bool]
     return True, bool(purged)
 
 
-def users_purge_hashes(*, at: datetime, user_id: int | None = None, confirmed_before=None) -> int:
+def users_purge_hashes(
+    *, at: datetime, user_id: int | None = None, confirmed_before: datetime | None = None
+) -> int:
     """Wipe the legacy hash of confirmed users (one, or all confirmed before a time).
 
     Only ever a confirmed user's: the condition is part of the UPDATE, so a user whose

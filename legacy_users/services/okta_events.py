@@ -28,14 +28,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from legacy_users.logins import normalize_login
-from legacy_users.models import LegacyUser, MigrationStatus, OktaEvent, OktaRecord
+from legacy_users.models import EventSource, LegacyUser, MigrationStatus, OktaEvent, OktaRecord
 from legacy_users.services.migration import user_confirm, users_purge_hashes
 
 logger = logging.getLogger(__name__)
 
 IMPORT_EVENT = "user.import.password"
-EVENT_HOOK = "event_hook"
-SYSTEM_LOG = "system_log"
 #: Okta's uuids are hex and dashes; anything quotable-safe of this shape can be looked up.
 _UUID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$")
 
@@ -122,7 +120,7 @@ def okta_api_configured() -> bool:
     return bool(settings.OKTA_ORG_URL and settings.OKTA_API_TOKEN)
 
 
-def okta_event_record_malformed(*, reason: str, via: str) -> OktaEvent:
+def okta_event_record_malformed(*, reason: str, via: EventSource) -> OktaEvent:
     """Keep a trace of an event that could not be read (under an id of our own: its uuid,
     if any, cannot be trusted to be the real event's)."""
     return OktaEvent.objects.create(
@@ -139,11 +137,11 @@ def okta_event_receive(*, event: Any) -> OktaEvent | None:
     try:
         parsed = ImportEvent.from_json(event)
     except MalformedEvent as problem:
-        return okta_event_record_malformed(reason=str(problem), via=EVENT_HOOK)
+        return okta_event_record_malformed(reason=str(problem), via=EventSource.EVENT_HOOK)
     now = timezone.now()
     try:
         with transaction.atomic():
-            record = _record(parsed, via=EVENT_HOOK)
+            record = _record(parsed, via=EventSource.EVENT_HOOK)
             record.effect = _judge(record, now, okta_vouches=False)
             record.save(update_fields=["user", "effect", "okta_record"])
     except IntegrityError:
@@ -165,13 +163,13 @@ def okta_event_from_system_log(*, event: Any) -> OktaEvent | None:
             OktaEvent.objects.select_for_update()
             .filter(uuid=parsed.uuid)
             .exclude(okta_record=OktaRecord.FOUND)
-            .exclude(via=SYSTEM_LOG)
+            .exclude(via=EventSource.SYSTEM_LOG)
             .first()
         )
         if record is None:
             try:
                 with transaction.atomic():
-                    record = _record(parsed, via=SYSTEM_LOG)
+                    record = _record(parsed, via=EventSource.SYSTEM_LOG)
             except IntegrityError:
                 return None  # read from the System Log, or found there, before
         else:
@@ -182,7 +180,7 @@ def okta_event_from_system_log(*, event: Any) -> OktaEvent | None:
     return record
 
 
-def _record(parsed: ImportEvent, *, via: str) -> OktaEvent:
+def _record(parsed: ImportEvent, *, via: EventSource) -> OktaEvent:
     record = OktaEvent(via=via, uuid=parsed.uuid)
     _copy_fields(record, parsed)
     record.save(force_insert=True)

@@ -19,14 +19,22 @@ from legacy_users.services.okta_hooks import okta_inline_hook_deactivate
 from okta_api import OktaClient, OktaError
 
 
-def _expire_all(client: OktaClient | None, users: Iterable[LegacyUser], dry_run: bool) -> Counter:
-    outcome: Counter = Counter()
+def _needs(client: OktaClient | None, what: str) -> OktaClient:
+    if client is None:
+        raise ValueError(f"{what} needs the Okta client")
+    return client
+
+
+def _expire_all(
+    client: OktaClient | None, users: Iterable[LegacyUser], dry_run: bool
+) -> Counter[str]:
+    outcome: Counter[str] = Counter()
     for user in users:
         if dry_run:
             outcome["would expire"] += 1
             continue
         try:
-            client.expire_password(user.okta_id)
+            _needs(client, "expiring passwords").expire_password(user.okta_id)
         except OktaError as exc:
             outcome[f"failed: {exc.code or exc.status}"] += 1
             continue
@@ -35,7 +43,7 @@ def _expire_all(client: OktaClient | None, users: Iterable[LegacyUser], dry_run:
     return outcome
 
 
-def okta_weak_passwords_expire(*, client: OktaClient | None, dry_run: bool = False) -> Counter:
+def okta_weak_passwords_expire(*, client: OktaClient | None, dry_run: bool = False) -> Counter[str]:
     """Expire the Okta password of confirmed users whose imported password is weak, so they
     choose a new one at their next sign-in (Okta's policy never saw the imported one)."""
     users = (
@@ -65,9 +73,9 @@ RESET_CAMPAIGN_FIELDS = (
 @dataclass(slots=True)
 class FinishReport:
     never_signed_in: int = 0
-    by_push_state: Counter = field(default_factory=Counter)
+    by_push_state: Counter[str] = field(default_factory=Counter)
     exported: int = 0
-    expired: Counter = field(default_factory=Counter)
+    expired: Counter[str] = field(default_factory=Counter)
     hook: list[str] = field(default_factory=list)
 
 
@@ -97,5 +105,5 @@ def okta_migration_finish(
             client, users.exclude(okta_id="").only("id", "okta_id").iterator(), dry_run=False
         )
     if deactivate_hook:
-        report.hook = okta_inline_hook_deactivate(client=client)
+        report.hook = okta_inline_hook_deactivate(client=_needs(client, "switching the hook off"))
     return report

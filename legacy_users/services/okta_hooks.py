@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
-
+from legacy_users.hook_settings import hook_settings
 from legacy_users.services.okta_events import IMPORT_EVENT
 from okta_api import OktaClient, https_or_local
 from okta_api.client import (
+    Json,
     event_hook_body,
     hook_auth_scheme,
     hook_channel_uri,
@@ -29,12 +29,12 @@ def check_public_url(url: str) -> str:
 
 
 def _ensure_hook(
-    create: Callable[[dict], dict],
-    update: Callable[[str, dict], dict],
+    create: Callable[[Json], Json],
+    update: Callable[[str, Json], Json],
     label: str,
-    body: dict,
-    found: list[dict],
-) -> tuple[dict, str]:
+    body: Json,
+    found: list[Json],
+) -> tuple[Json, str]:
     """Create the hook, or update the one found when it points elsewhere; (hook, action)."""
     uri = hook_channel_uri(body)
     if not found:
@@ -61,7 +61,7 @@ def okta_hooks_register(
     knows). Each hook gets its own secret (the first of OKTA_HOOK_AUTH_VALUES, of
     OKTA_EVENT_HOOK_AUTH_VALUES); without an event hook secret only the inline hook is
     registered. Idempotent: returns what it did, one line per step."""
-    if not settings.OKTA_HOOK_AUTH_VALUES:
+    if not hook_settings().auth_values:
         raise ValueError("OKTA_HOOK_AUTH_VALUES is empty: Okta would have no secret to send")
     base = check_public_url(public_url)
     inline_uri, events_uri = base + inline_path, base + events_path
@@ -71,8 +71,8 @@ def okta_hooks_register(
         INLINE_HOOK_NAME,
         http_channel(
             inline_uri,
-            header=settings.OKTA_HOOK_AUTH_HEADER,
-            secret=settings.OKTA_HOOK_AUTH_VALUES[0],
+            header=hook_settings().auth_header,
+            secret=hook_settings().auth_values[0],
         ),
     )
     found = [
@@ -88,7 +88,7 @@ def okta_hooks_register(
         client.activate_inline_hook(hook["id"])
         actions.append(f"activated the inline hook {hook['id']}")
 
-    if not settings.OKTA_EVENT_HOOK_AUTH_VALUES:
+    if not hook_settings().event_auth_values:
         actions.append(
             "no event hook: OKTA_EVENT_HOOK_AUTH_VALUES is not set (confirmations then come "
             "from okta_sync_imports only)"
@@ -99,8 +99,8 @@ def okta_hooks_register(
         [IMPORT_EVENT],
         http_channel(
             events_uri,
-            header=settings.OKTA_EVENT_HOOK_AUTH_HEADER,
-            secret=settings.OKTA_EVENT_HOOK_AUTH_VALUES[0],
+            header=hook_settings().event_auth_header,
+            secret=hook_settings().event_auth_values[0],
         ),
     )
     found = [

@@ -22,11 +22,11 @@ from okta_api import OktaClient
 @dataclass(slots=True)
 class SyncReport:
     read: int = 0
-    applied: Counter = field(default_factory=Counter)
+    applied: Counter[str] = field(default_factory=Counter)
     since: str = ""
     until: str = ""
     #: Event hook deliveries looked up in the System Log by uuid: found, missing, waiting.
-    checked: Counter = field(default_factory=Counter)
+    checked: Counter[str] = field(default_factory=Counter)
 
 
 SYSTEM_LOG_CURSOR = "system_log:user.import.password"

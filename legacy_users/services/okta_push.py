@@ -3,6 +3,7 @@ the legacy hash itself where Okta can import it."""
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from legacy_users.hashing.okta_import import okta_hash_credential
+from legacy_users.hashing.okta_import import Credential, okta_hash_credential
 from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
 from legacy_users.services.migration import user_confirm_hash_import, user_record_push
 from okta_api import OktaClient, OktaError
@@ -20,11 +21,20 @@ from okta_api import OktaClient, OktaError
 PUSH_BATCH = 200
 
 
+class PushStrategy(enum.StrEnum):
+    """How users are created in Okta."""
+
+    #: Everyone with the password import hook credential.
+    HOOK = "hook"
+    #: The legacy hash itself where Okta can import it, the hook for the rest.
+    AUTO = "auto"
+
+
 @dataclass(slots=True)
 class PushReport:
     """What a push did, per resulting state; `errors` keeps the first few to show."""
 
-    states: Counter = field(default_factory=Counter)
+    states: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
 
@@ -43,13 +53,13 @@ def okta_profile(user: LegacyUser) -> dict[str, str]:
     }
 
 
-def _credential(user: LegacyUser, strategy: str) -> dict | None:
-    if strategy != "auto":
+def _credential(user: LegacyUser, strategy: PushStrategy) -> Credential | None:
+    if strategy != PushStrategy.AUTO:
         return None
     return okta_hash_credential(user.hash_format, user.password_hash, user.hash_check_params())
 
 
-def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str, str, str]:
+def _push_one(client: OktaClient, user: LegacyUser, strategy: PushStrategy) -> tuple[str, str, str]:
     """(state, Okta id, error) for one user; talks to Okta, never to the database."""
     credential = _credential(user, strategy)
     try:
@@ -73,7 +83,7 @@ def _push_one(client: OktaClient, user: LegacyUser, strategy: str) -> tuple[str,
     return state, created.get("id", ""), ""
 
 
-def users_to_push():
+def users_to_push() -> QuerySet[LegacyUser]:
     """The pending users a push has work for: not yet created in Okta, or failed before."""
     return LegacyUser.objects.filter(
         status=MigrationStatus.PENDING,
@@ -84,7 +94,7 @@ def users_to_push():
 def okta_users_push(
     *,
     client: OktaClient | None,
-    strategy: str = "hook",
+    strategy: PushStrategy = PushStrategy.HOOK,
     dry_run: bool = False,
     limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -92,7 +102,7 @@ def okta_users_push(
 ) -> PushReport:
     """Create the pending users not yet in Okta (and retry failed ones).
 
-    `strategy` "hook" gives everyone the password-hook credential; "auto" sends the legacy
+    `strategy` HOOK gives everyone the password-hook credential; AUTO sends the legacy
     hash itself where Okta can import it (such users are confirmed at once: Okta holds their
     password and never calls the hook for them). Resumable: each user's outcome is stored as
     it comes, and users already pushed are skipped. `among` narrows it to some users (an
@@ -107,10 +117,10 @@ def okta_users_push(
     done = 0
     batch: list[LegacyUser] = []
 
-    def flush(pool):
+    def flush(pool: ThreadPoolExecutor) -> None:
         nonlocal done
         if dry_run:
-            results = [
+            results: list[tuple[str, str, str]] = [
                 (
                     OktaPushState.IMPORTED_HASH if _credential(u, strategy) else OktaPushState.HOOK,
                     "",
@@ -119,7 +129,10 @@ def okta_users_push(
                 for u in batch
             ]
         else:
-            results = list(pool.map(lambda u: _push_one(client, u, strategy), batch))
+            if client is None:
+                raise ValueError("pushing users needs the Okta client (only a dry run does not)")
+            okta = client
+            results = list(pool.map(lambda u: _push_one(okta, u, strategy), batch))
         now = timezone.now()
         for user, (state, okta_id, error) in zip(batch, results, strict=True):
             report.states[state] += 1

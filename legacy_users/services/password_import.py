@@ -9,15 +9,15 @@ budget has run out; during a password spray wrong answers are slowed, right ones
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import logging
 import secrets
 import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
 from legacy_users.hashing import check_password, hash_check_params
+from legacy_users.hook_settings import hook_settings
 from legacy_users.logins import normalize_login
 from legacy_users.metrics import ACCOUNT_LOCKS, SHED_CALLS, record_hook_call
 from legacy_users.models import (
@@ -56,6 +57,16 @@ logger = logging.getLogger(__name__)
 _LOGIN_FIELD_MAX = VerificationAttempt._meta.get_field("login").max_length
 
 
+class StateChange(enum.Enum):
+    """What a hook call does to the user's row besides its audit row."""
+
+    NONE = "none"
+    #: Apply the verdict: verified, one more failure (maybe a lock), or the attempt time.
+    JUDGE = "judge"
+    #: Only note the attempt (a locked user's call).
+    TOUCH = "touch"
+
+
 class HookUnavailable(Exception):
     """The call cannot be answered now (time budget, counters): the hook answers 503 and
     Okta retries once. The message is for the log; it never carries request data."""
@@ -77,9 +88,8 @@ class PasswordImportDecision:
 @functools.cache
 def _dummy_hash() -> str:
     """A bcrypt hash of a random password, made once per process, for unknown logins."""
-    return passlib_hash.bcrypt.using(rounds=settings.OKTA_HOOK_DUMMY_BCRYPT_ROUNDS).hash(
-        secrets.token_urlsafe(16)
-    )
+    handler = passlib_hash.bcrypt.using(rounds=hook_settings().dummy_bcrypt_rounds)
+    return str(handler.hash(secrets.token_urlsafe(16)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +107,7 @@ class SigningIn:
     password_hash: str
     hash_format: str
     salt: str
-    hash_params: dict
+    hash_params: dict[str, Any]
     status: str
     #: The similarity validator names the field it matched from the auth user's model.
     _meta: ClassVar = User._meta
@@ -107,7 +117,7 @@ class SigningIn:
         """The login, under the name the password validators compare with."""
         return self.login
 
-    def hash_check_params(self) -> dict:
+    def hash_check_params(self) -> dict[str, Any]:
         """The parameters the user's hash format is checked with (`hash_check_params`)."""
         return hash_check_params(self.login, self.salt, self.hash_params)
 
@@ -120,7 +130,8 @@ def password_weakness(password: str, user: SigningIn) -> str:
     similarity validator compares it with the user's username, email and names.
     """
     try:
-        validate_password(password, user=user)
+        # A SigningIn has the attributes the validators read from a user (`_meta`, names).
+        validate_password(password, user=user)  # type: ignore[arg-type]
     except ValidationError as problems:
         return ",".join(sorted({error.code or "invalid" for error in problems.error_list}))
     except Exception as exc:  # noqa: BLE001 - a validator's bug must not fail the sign-in
@@ -169,10 +180,17 @@ def _sign_in(event_id: str, login_key: str) -> _SignIn:
             return _SignIn(None, False, "")
         previous = fetch_one(Statement(_PREVIOUS_FOR_NOBODY, [event_id, error]))
         same_login = previous is not None and normalize_login(previous[1]) == login_key
-        return _SignIn(None, False, previous[0] if same_login else "")
-    params = row[8]
+        return _SignIn(None, False, previous[0] if same_login and previous else "")
+    pk, login, email, first_name, last_name, password_hash, hash_format, salt, params = row[:9]
     user = SigningIn(
-        *row[:8],
+        pk=pk,
+        login=login,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        password_hash=password_hash,
+        hash_format=hash_format,
+        salt=salt,
         hash_params=json.loads(params) if isinstance(params, str) else params or {},
         status=row[9],
     )
@@ -231,7 +249,7 @@ def password_import_verify(
     """
     login_key = normalize_login(login)
     call = _Call(login, login_key, event_id, request_id, ip_address, arrived or time.monotonic())
-    deadline = call.started + settings.OKTA_HOOK_DEADLINE_MS / 1000
+    deadline = call.started + hook_settings().deadline_ms / 1000
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
         return _verify(call, password, deadline)
@@ -261,10 +279,12 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
         return _answer(call, None, throttled, verified=False)
 
     if sign_in.locked:
-        return _answer(call, user, AttemptReason.LOCKED, verified=False, change_kind="touch")
+        return _answer(
+            call, user, AttemptReason.LOCKED, verified=False, state_change=StateChange.TOUCH
+        )
 
     hash_format = ""
-    if len(password.encode("utf-8")) > settings.OKTA_HOOK_MAX_PASSWORD_BYTES:
+    if len(password.encode("utf-8")) > hook_settings().max_password_bytes:
         # Never hashed: no real sign-in sends one, and its cost grows with its length.
         reason, verified = AttemptReason.PASSWORD_TOO_LONG, False
     elif user is None:
@@ -291,8 +311,8 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
 
     # Judged once, when the user becomes verified: the password cannot differ later (it
     # matches the same hash), so a verified user asked about again keeps its verdict.
-    judge_weakness = verified and user.status == MigrationStatus.PENDING
-    weakness = password_weakness(password, user) if judge_weakness else ""
+    judge_weakness = verified and user is not None and user.status == MigrationStatus.PENDING
+    weakness = password_weakness(password, user) if user and judge_weakness else ""
     if time.monotonic() > deadline:
         _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable("the time budget ran out before the answer was settled")
@@ -305,7 +325,7 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
         user,
         reason,
         verified=verified,
-        change_kind="judge",
+        state_change=StateChange.JUDGE,
         weakness=weakness,
         hash_format=hash_format,
         tally=tally,
@@ -326,7 +346,7 @@ def _hold_shed_answer(arrived: float, deadline: float) -> None:
     (or any caller) retries a 503 straight away, and instant refusals would be sent back as
     fast as they can be made, each costing a request's work while the checks that can still
     be served wait for the CPU. The hold costs a thread, not a core; never past the budget."""
-    until = min(arrived + settings.OKTA_HOOK_SHED_HOLD_MS / 1000, deadline)
+    until = min(arrived + hook_settings().shed_hold_ms / 1000, deadline)
     delay = until - time.monotonic()
     if delay > 0:
         time.sleep(delay)
@@ -335,7 +355,7 @@ def _hold_shed_answer(arrived: float, deadline: float) -> None:
 def _slow_down(deadline: float) -> None:
     """Hold a wrong answer back during a spray, never past the call's deadline."""
     left = deadline - time.monotonic() - ANSWER_MARGIN_SECONDS
-    delay = min(settings.OKTA_HOOK_SPRAY_DELAY_MS / 1000, left)
+    delay = min(hook_settings().spray_delay_ms / 1000, left)
     if delay > 0:
         time.sleep(delay)
 
@@ -346,29 +366,29 @@ def _answer(
     reason: AttemptReason,
     *,
     verified: bool,
-    change_kind: str = "",
+    state_change: StateChange = StateChange.NONE,
     weakness: str = "",
     hash_format: str = "",
     outcome: str = "",
     tally: FailureTally | None = None,
 ) -> PasswordImportDecision:
-    """Apply the user's state change (`judge`: by the verdict; `touch`: the attempt time)
+    """Apply the user's `state_change` (JUDGE: by the verdict; TOUCH: the attempt time)
     and write the call's audit row, in one transaction. A failure locks the account only
     when the `tally` shows failures from enough sources."""
     now = timezone.now()
     outcome = outcome or (AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED)
-    change = None
-    if user is not None and change_kind == "judge":
+    change: Statement | None = None
+    if user is not None and state_change is StateChange.JUDGE:
         if verified:
             change = mark_verified_statement(user_id=user.pk, at=now, weak_reason=weakness)
         elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
-            many_sources = bool(tally and tally.sources >= settings.OKTA_HOOK_LOCKOUT_SOURCES)
+            many_sources = bool(tally and tally.sources >= hook_settings().lockout_sources)
             if many_sources:
                 ACCOUNT_LOCKS.inc()
             change = record_failure_statement(user_id=user.pk, at=now, lock=many_sources)
         else:
             change = record_attempt_statement(user_id=user.pk, at=now)
-    elif user is not None and change_kind == "touch":
+    elif user is not None and state_change is StateChange.TOUCH:
         change = record_attempt_statement(user_id=user.pk, at=now)
     attempt_id = user_change_with_audit(
         change=change,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,10 @@ class Statement:
     params: list[Any]
 
 
-def fetch_one(statement: Statement) -> tuple | None:
+Row = tuple[Any, ...]
+
+
+def fetch_one(statement: Statement) -> Row | None:
     """Run `statement` on the default connection and return its first row (None: no row).
 
     Database errors come out as Django's (`django.db.DatabaseError` and its kin), and mark
@@ -36,7 +39,8 @@ def fetch_one(statement: Statement) -> tuple | None:
     if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         with db.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
-            return cursor.fetchone()
+            row: Row | None = cursor.fetchone()
+            return row
     import psycopg
 
     db.close_if_health_check_failed()
@@ -44,3 +48,11 @@ def fetch_one(statement: Statement) -> tuple | None:
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(statement.sql, statement.params, prepare=True)
         return cursor.fetchone()
+
+
+def fetch_id(statement: Statement) -> int:
+    """The id an `INSERT ... RETURNING id` (or any one-row statement) gives back."""
+    row = fetch_one(statement)
+    if row is None:
+        raise DatabaseError("the statement returned no row")
+    return int(row[0])

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 
 from legacy_users.addresses import ip_source
+from legacy_users.hook_settings import hook_settings
 from legacy_users.models import AttemptReason
 
 WINDOW_SECONDS = 60
@@ -59,7 +61,7 @@ class _Keys:
         )
 
 
-def _cache_call(function, *args, **kwargs):
+def _cache_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any cache backend's failure means the same
@@ -71,11 +73,11 @@ def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason 
     keys = _Keys.of(login_key, ip_address)
     wanted = [keys.login_minute, keys.pair] + ([keys.source_minute] if keys.source_minute else [])
     login_minute, pair, *source_minute = _get_counts(wanted)
-    if source_minute and source_minute[0] >= settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE:
+    if source_minute and source_minute[0] >= hook_settings().ip_failures_per_minute:
         return AttemptReason.THROTTLED_IP
-    if login_minute >= settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE:
+    if login_minute >= hook_settings().login_failures_per_minute:
         return AttemptReason.THROTTLED_LOGIN
-    if pair >= settings.OKTA_HOOK_LOCKOUT_THRESHOLD:
+    if pair >= hook_settings().lockout_threshold:
         return AttemptReason.LOCKED_SOURCE
     return None
 
@@ -84,9 +86,9 @@ def _get_counts(keys: list[str]) -> list[int]:
     """The counters at `keys` (0 when missing): one round trip on the Redis backend
     (`counts`), `get_many` on any other cache."""
     if hasattr(cache, "counts"):
-        return _cache_call(cache.counts, keys)
+        return [int(count) for count in _cache_call(cache.counts, keys)]
     found = _cache_call(cache.get_many, keys)
-    return [found.get(key, 0) for key in keys]
+    return [int(found.get(key, 0)) for key in keys]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +105,12 @@ def _count_all(keys: list[tuple[str, int]]) -> list[tuple[int, bool]]:
     """Add one to each key (made with its timeout when new): (count, made now) per key. One
     round trip on the Redis backend (`count_all`); key by key on any other cache."""
     if hasattr(cache, "count_all"):
-        return _cache_call(cache.count_all, keys)
-    counts = []
+        return [(int(n), bool(made)) for n, made in _cache_call(cache.count_all, keys)]
+    counts: list[tuple[int, bool]] = []
     for key, timeout in keys:
         created = _cache_call(cache.add, key, 0, timeout=timeout)
         try:
-            counts.append((_cache_call(cache.incr, key), created))
+            counts.append((int(_cache_call(cache.incr, key)), bool(created)))
         except ValueError:  # expired between add and incr: start again
             _cache_call(cache.add, key, 1, timeout=timeout)
             counts.append((1, True))
@@ -118,7 +120,7 @@ def _count_all(keys: list[tuple[str, int]]) -> list[tuple[int, bool]]:
 def throttle_record_failure(*, login_key: str, ip_address: str | None) -> FailureTally:
     """Count one failed call against its login, source, (login, source) and everyone."""
     keys = _Keys.of(login_key, ip_address)
-    lockout = settings.OKTA_HOOK_LOCKOUT_MINUTES * 60
+    lockout = hook_settings().lockout_minutes * 60
     window = 2 * WINDOW_SECONDS
     wanted = [(keys.pair, lockout), (keys.all_minute, window), (keys.login_minute, window)]
     if keys.source_minute:
@@ -127,8 +129,8 @@ def throttle_record_failure(*, login_key: str, ip_address: str | None) -> Failur
     if new_source:
         ((sources, _),) = _count_all([(keys.login_sources, lockout)])
     else:
-        sources = _cache_call(cache.get, keys.login_sources, 1)
+        sources = int(_cache_call(cache.get, keys.login_sources, 1))
     return FailureTally(
         sources=sources,
-        spraying=everyone > settings.OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE,
+        spraying=everyone > hook_settings().global_failures_per_minute,
     )

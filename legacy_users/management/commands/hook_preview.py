@@ -3,10 +3,10 @@ import sys
 import time
 
 import httpx
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hooks.urls import hook_path
+from legacy_users.hook_settings import hook_settings
 from legacy_users.management.common import okta_session
 from okta_api.client import password_import_request
 
@@ -48,8 +48,8 @@ class Command(BaseCommand):
             if not url.endswith(path):
                 url += path
             headers = {}
-            if settings.OKTA_HOOK_AUTH_VALUES:
-                headers[settings.OKTA_HOOK_AUTH_HEADER] = settings.OKTA_HOOK_AUTH_VALUES[0]
+            if hook_settings().auth_values:
+                headers[hook_settings().auth_header] = hook_settings().auth_values[0]
             try:
                 response = httpx.post(url, json=body, headers=headers, timeout=10)
             except httpx.HTTPError as exc:

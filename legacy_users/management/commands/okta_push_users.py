@@ -3,7 +3,7 @@ from tqdm import tqdm
 
 from legacy_users.management.common import okta_session
 from legacy_users.models import OktaPushState
-from legacy_users.services.okta_push import okta_users_push, users_to_push
+from legacy_users.services.okta_push import PushStrategy, okta_users_push, users_to_push
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--strategy", choices=("hook", "auto"), default="hook")
+        parser.add_argument(
+            "--strategy", choices=[s.value for s in PushStrategy], default=PushStrategy.HOOK.value
+        )
         parser.add_argument("--dry-run", action="store_true", help="Say what would be done.")
         parser.add_argument("--limit", type=int, default=None, help="Push at most N users.")
 
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             with okta_session(needed=not options["dry_run"]) as client:
                 report = okta_users_push(
                     client=client,
-                    strategy=options["strategy"],
+                    strategy=PushStrategy(options["strategy"]),
                     dry_run=options["dry_run"],
                     limit=options["limit"],
                     on_progress=progress,

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from hooks.urls import hook_path
+from legacy_users.hook_settings import hook_settings
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_ADMIN = ("admin", "admin")
@@ -41,8 +42,8 @@ class Command(BaseCommand):
             f"Admin: {options['base_url']}/admin/  login {username} / {password} (demo only)"
         )
 
-        header = settings.OKTA_HOOK_AUTH_HEADER
-        secret = settings.OKTA_HOOK_AUTH_VALUES[0] if settings.OKTA_HOOK_AUTH_VALUES else "<secret>"
+        header = hook_settings().auth_header
+        secret = hook_settings().auth_values[0] if hook_settings().auth_values else "<secret>"
         url = options["base_url"] + hook_path("password-import")
         for name, expect in (
             ("password-import-request.json", "VERIFIED"),
