@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # The quickstart's settings; real deployments set these in the environment or .env.
 DEMO_SECRET := Basic YWRtaW46c3VwZXJzZWNyZXQ=
 
-.PHONY: run test lint install clean
+.PHONY: run test lint lock install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true OKTA_HOOK_AUTH_VALUES=lint-only-secret-value $(BIN)/mypy
+
+# Re-pin every dependency (with hashes) from the direct ones in requirements*.in.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
