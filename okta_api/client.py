@@ -296,6 +296,18 @@ def password_import_request(login: str, password: str, *, source: str = "hook_pr
     }
 
 
+def user_profile(*, login: str, email: str, first_name: str, last_name: str) -> dict[str, str]:
+    """An Okta user profile. Okta requires names and an email: the names default to the
+    login's local part, the email to the login when it is an address."""
+    local = login.split("@")[0]
+    return {
+        "firstName": first_name or local,
+        "lastName": last_name or local,
+        "email": email or (login if "@" in login else ""),
+        "login": login,
+    }
+
+
 def http_channel(uri: str, *, header: str, secret: str) -> Json:
     """A hook's HTTP channel (inline and event hooks alike): Okta POSTs to `uri` and sends
     `secret` in the `header` header on every call."""

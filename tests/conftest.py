@@ -16,6 +16,7 @@ from passlib import hash as passlib_hash
 
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
+from legacy_users.services import throttling
 
 # Okta's example bodies (copied from the contract's examples, so a fresh clone has them).
 EXAMPLES = Path(__file__).parent / "okta_examples"
@@ -24,6 +25,14 @@ EXAMPLES = Path(__file__).parent / "okta_examples"
 def okta_example(name: str):
     """One of Okta's example bodies, as kept in tests/okta_examples."""
     return json.loads((EXAMPLES / name).read_text())
+
+
+@pytest.fixture(autouse=True)
+def _one_throttle_window(monkeypatch):
+    """Per-minute counts stay in one window for a whole test: a test that ran across a
+    minute's turn would see its counts split in two."""
+    window = throttling.current_window()
+    monkeypatch.setattr(throttling, "current_window", lambda: window)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from legacy_users.hashing.okta_import import Credential, okta_hash_credential
 from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
 from legacy_users.services.migration import user_confirm_hash_import, user_record_push
 from okta_api import OktaClient, OktaError
+from okta_api.client import user_profile
 
 PUSH_BATCH = 200
 
@@ -39,20 +40,6 @@ class PushReport:
     dry_run: bool = False
 
 
-def okta_profile(user: LegacyUser) -> dict[str, str]:
-    """The Okta profile a legacy user is created with (names default to the login's local
-    part: Okta requires them)."""
-    login = user.login
-    email = user.email or (login if "@" in login else "")
-    local = login.split("@")[0]
-    return {
-        "firstName": user.first_name or local,
-        "lastName": user.last_name or local,
-        "email": email,
-        "login": login,
-    }
-
-
 def _credential(user: LegacyUser, strategy: PushStrategy) -> Credential | None:
     if strategy != PushStrategy.AUTO:
         return None
@@ -63,7 +50,10 @@ def _push_one(client: OktaClient, user: LegacyUser, strategy: PushStrategy) -> t
     """(state, Okta id, error) for one user; talks to Okta, never to the database."""
     credential = _credential(user, strategy)
     try:
-        created = client.create_user(okta_profile(user), password_hash=credential)
+        profile = user_profile(
+            login=user.login, email=user.email, first_name=user.first_name, last_name=user.last_name
+        )
+        created = client.create_user(profile, password_hash=credential)
     except OktaError as exc:
         if exc.code == "E0000001" and any("already exists" in c for c in exc.causes):
             try:

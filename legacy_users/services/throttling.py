@@ -35,6 +35,11 @@ class CountersUnavailable(Exception):
     """The cache holding the counters failed; the message never carries request data."""
 
 
+def current_window() -> int:
+    """The one-minute window failures are counted in now."""
+    return int(time.time() // WINDOW_SECONDS)
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
 
@@ -49,7 +54,7 @@ class _Keys:
 
     @classmethod
     def of(cls, login_key: str, ip_address: str | None) -> _Keys:
-        window = int(time.time() // WINDOW_SECONDS)
+        window = current_window()
         known_source = ip_source(ip_address)
         login, source = _digest(login_key), _digest(known_source or "unknown")
         return cls(
