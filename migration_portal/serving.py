@@ -37,8 +37,9 @@ class AdmissionWorker(ThreadWorker):
 
     gunicorn hands a kept-alive connection back to its main thread after every response; the
     main thread polls it and, once the next request arrives, queues it for a thread again.
-    Okta (and a load balancer) sends its calls back to back on the same connections, so on
-    the cheap path that round trip cost more than the hook's own work. A thread that has
+    A load balancer in front (nginx's upstream keepalive, a cloud load balancer) and any client
+    that keeps its connections alive send calls back to back on them, and on the cheap path
+    that round trip cost more than the hook's own work (bench/hook_load.py). A thread that has
     answered therefore waits up to `keepalive_linger` (GUNICORN_KEEPALIVE_LINGER_MS) for the
     connection's next request, but only while no other request is waiting for a thread.
     """
