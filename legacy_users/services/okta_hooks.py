@@ -29,14 +29,16 @@ def check_public_url(url: str) -> str:
 
 
 def _ensure_hook(
+    existing: list[Json],
     create: Callable[[Json], Json],
     update: Callable[[str, Json], Json],
     label: str,
     body: Json,
-    found: list[Json],
 ) -> tuple[Json, str]:
-    """Create the hook, or update the one found when it points elsewhere; (hook, action)."""
+    """Create the hook, or update ours among `existing` (by name, or by the URL it calls)
+    when it points elsewhere or authenticates otherwise; (hook, action)."""
     uri = hook_channel_uri(body)
+    found = [h for h in existing if h.get("name") == body["name"] or hook_channel_uri(h) == uri]
     if not found:
         hook = create(body)
         return hook, f"created the {label} {hook['id']} -> {uri}"
@@ -75,13 +77,12 @@ def okta_hooks_register(
             secret=hook_settings().auth_values[0],
         ),
     )
-    found = [
-        h
-        for h in client.password_import_hooks()
-        if h.get("name") == INLINE_HOOK_NAME or hook_channel_uri(h) == inline_uri
-    ]
     hook, action = _ensure_hook(
-        client.create_inline_hook, client.update_inline_hook, "inline hook", inline_body, found
+        client.password_import_hooks(),
+        client.create_inline_hook,
+        client.update_inline_hook,
+        "inline hook",
+        inline_body,
     )
     actions.append(action)
     if hook.get("status") != "ACTIVE":
@@ -103,13 +104,12 @@ def okta_hooks_register(
             secret=hook_settings().event_auth_values[0],
         ),
     )
-    found = [
-        h
-        for h in client.event_hooks()
-        if h.get("name") == EVENT_HOOK_NAME or hook_channel_uri(h) == events_uri
-    ]
     hook, action = _ensure_hook(
-        client.create_event_hook, client.update_event_hook, "event hook", event_body, found
+        client.event_hooks(),
+        client.create_event_hook,
+        client.update_event_hook,
+        "event hook",
+        event_body,
     )
     actions.append(action)
     if hook.get("verificationStatus") != "VERIFIED":
