@@ -627,6 +627,15 @@ VECTORS = [
     ),
     # --- raw digests ---
     V("raw_md5", "password", "5f4dcc3b5aa765d61d8327deb882cf99", "passlib tests", declared=True),
+    V("raw_md4", "abc", "a448017aaf21d8525fc10ae87aa6729d", "RFC 1320 A.5", declared=True),
+    V(
+        "raw_md4",
+        "message digest",
+        "d9130a8164549fe818874806e1c7014b",
+        "RFC 1320 A.5",
+        declared=True,
+    ),
+    V("plaintext", "Tr0ub4dor&3", "Tr0ub4dor&3", "by definition (clear text)", declared=True),
     V(
         "raw_md5",
         "hashcat",

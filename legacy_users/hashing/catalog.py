@@ -446,6 +446,10 @@ def _formats() -> list[HashFormat]:
         dig.RawDigest("raw_sha1", "sha1", "SHA-1, hex or base64, unsalted or salted"),
         dig.RawDigest("raw_sha256", "sha256", "SHA-256, hex or base64, unsalted or salted"),
         dig.RawDigest("raw_sha512", "sha512", "SHA-512, hex or base64, unsalted or salted"),
+        dig.RawDigest("raw_md4", "md4", "MD4, hex or base64, unsalted or salted"),
+        spring.Plaintext(
+            "plaintext", "the password itself, in clear (systems that never hashed it)"
+        ),
         dig.HmacDigest("hmac_md5", "md5", "HMAC-MD5 of the password under a key"),
         dig.HmacDigest("hmac_sha1", "sha1", "HMAC-SHA1 of the password under a key"),
         dig.HmacDigest("hmac_sha256", "sha256", "HMAC-SHA256 of the password under a key"),

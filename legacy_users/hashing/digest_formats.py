@@ -3,11 +3,12 @@ framework formats that are one digest over a password and a salt."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from passlib.crypto.digest import lookup_hash
 
 from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import (
@@ -22,7 +23,13 @@ SALT_POSITIONS = ("prefix", "suffix")
 
 
 def digest_size(algorithm: str) -> int:
-    return hashlib.new(algorithm).digest_size
+    return int(lookup_hash(algorithm).digest_size)
+
+
+def digest(algorithm: str, data: bytes) -> bytes:
+    """`algorithm`'s digest of `data`: hashlib's, or libpass's own MD4 where OpenSSL 3 has
+    none (Windows NT hashes, Dovecot {PLAIN-MD4})."""
+    return bytes(lookup_hash(algorithm).const(data).digest())
 
 
 def salt_position(params: Mapping[str, Any]) -> str:
@@ -54,8 +61,8 @@ class RawDigest(StructuredFormat):
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if parsed.extra["position"] == "prefix":
-            return hashlib.new(self.algorithm, parsed.salt + secret).digest()
-        return hashlib.new(self.algorithm, secret + parsed.salt).digest()
+            return digest(self.algorithm, parsed.salt + secret)
+        return digest(self.algorithm, secret + parsed.salt)
 
 
 class HmacDigest(StructuredFormat):
@@ -107,7 +114,7 @@ class LdapDigest(StructuredFormat):
         return Parsed(raw)
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
-        return hashlib.new(self.algorithm, secret + parsed.salt).digest()
+        return digest(self.algorithm, secret + parsed.salt)
 
 
 class PrefixedHexDigest(StructuredFormat):
@@ -142,7 +149,7 @@ class PrefixedHexDigest(StructuredFormat):
         return Parsed(digest)
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
-        return hashlib.new(self.algorithm, secret).digest()
+        return digest(self.algorithm, secret)
 
 
 class Utf16SaltedDigest(StructuredFormat):
@@ -182,5 +189,5 @@ class Utf16SaltedDigest(StructuredFormat):
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if self.mssql:
-            return hashlib.new(self.algorithm, secret + parsed.salt).digest()
-        return hashlib.new(self.algorithm, parsed.salt + secret).digest()
+            return digest(self.algorithm, secret + parsed.salt)
+        return digest(self.algorithm, parsed.salt + secret)

@@ -31,6 +31,10 @@ SCHEMES = {
     "SHA512": "raw_sha512",
     "LDAP-MD5": "raw_md5",
     "PLAIN-MD5": "raw_md5",
+    "PLAIN-MD4": "raw_md4",
+    "PLAIN": "plaintext",
+    "CLEAR": "plaintext",
+    "CLEARTEXT": "plaintext",
     "MD5": "md5_crypt",
     "MD5-CRYPT": "md5_crypt",
     "SHA256-CRYPT": "sha256_crypt",
@@ -83,7 +87,7 @@ def dovecot_scheme(formats: Mapping[str, HashFormat]) -> SchemePrefix:
         "dovecot",
         "Dovecot {SCHEME} hashes: {SHA512-CRYPT} {SHA256-CRYPT} {MD5-CRYPT} {BLF-CRYPT} "
         "{DES-CRYPT} {ARGON2I} {ARGON2ID} {PBKDF2} {SCRAM-SHA-1} {SCRAM-SHA-256} {SHA1} "
-        "{SHA256} {SHA512} {LDAP-MD5} {PLAIN-MD5}",
+        "{SHA256} {SHA512} {LDAP-MD5} {PLAIN-MD5} {PLAIN-MD4} {PLAIN} {CLEAR} {CLEARTEXT}",
         SCHEMES,
         formats,
     )

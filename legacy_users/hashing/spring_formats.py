@@ -170,9 +170,10 @@ class SpringMessageDigest(StructuredFormat):
 class Plaintext(HashFormat):
     """`{noop}`: the password itself (Spring's NoOpPasswordEncoder), compared in constant time."""
 
-    name = "plaintext_body"
-    description = "clear text"
     detectable = False
+
+    def __init__(self, name: str = "plaintext_body", description: str = "clear text") -> None:
+        self.name, self.description = name, description
 
     def identify(self, encoded: str) -> bool:
         return True
