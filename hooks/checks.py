@@ -27,7 +27,8 @@ def _short(values: Sequence[str], name: str, check_id: str) -> list[Warning]:
 @register(Tags.security)
 def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
-    if not hook_settings().auth_values and not hook_settings().oauth_issuer:
+    config = hook_settings()
+    if not config.auth_values and not config.oauth_issuer:
         problems.append(
             Warning(
                 "Neither OKTA_HOOK_AUTH_VALUES nor OKTA_HOOK_OAUTH_ISSUER is set: every call to "
@@ -36,11 +37,9 @@ def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="hooks.W001",
             )
         )
-    problems += _short(hook_settings().auth_values, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
-    problems += _short(
-        hook_settings().event_auth_values, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004"
-    )
-    if settings.OKTA_ORG_URL and not hook_settings().event_auth_values:
+    problems += _short(config.auth_values, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
+    problems += _short(config.event_auth_values, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004")
+    if settings.OKTA_ORG_URL and not config.event_auth_values:
         problems.append(
             Warning(
                 "OKTA_ORG_URL is set but OKTA_EVENT_HOOK_AUTH_VALUES is not: /hooks/okta-events "
@@ -50,7 +49,7 @@ def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="hooks.W003",
             )
         )
-    shared = set(hook_settings().auth_values) & set(hook_settings().event_auth_values)
+    shared = set(config.auth_values) & set(config.event_auth_values)
     if shared:
         problems.append(
             Error(

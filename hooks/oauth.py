@@ -63,10 +63,11 @@ class JwksCache:
             self._keys, self._fetched_at, self._jwks_url = {}, float("-inf"), ""
 
     def _url(self) -> str:
-        if hook_settings().oauth_jwks_url:
-            return str(hook_settings().oauth_jwks_url)
+        config = hook_settings()
+        if config.oauth_jwks_url:
+            return config.oauth_jwks_url
         if not self._jwks_url:
-            issuer = hook_settings().oauth_issuer
+            issuer = config.oauth_issuer
             for path in (
                 "/.well-known/oauth-authorization-server",
                 "/.well-known/openid-configuration",
@@ -124,13 +125,14 @@ def validate_bearer(token: str) -> Claims | None:
         raise ServiceUnavailable("the issuer's signing keys are unavailable") from None
     if key is None:
         return _refuse("key id not in the issuer's JWKS")
+    config = hook_settings()
     try:
         claims = jwt.decode(
             token,
             key=key.key,
             algorithms=["RS256"],
-            audience=hook_settings().oauth_audience,
-            issuer=hook_settings().oauth_issuer,
+            audience=config.oauth_audience,
+            issuer=config.oauth_issuer,
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iss", "aud"]},
         )
@@ -139,9 +141,9 @@ def validate_bearer(token: str) -> Claims | None:
     scopes = claims.get("scp", [])
     if isinstance(scopes, str):
         scopes = scopes.split()
-    if hook_settings().oauth_scope not in scopes:
+    if config.oauth_scope not in scopes:
         return _refuse("the hook's scope is missing")
-    allowed = hook_settings().oauth_client_ids
+    allowed = config.oauth_client_ids
     if allowed and claims.get("cid") not in allowed:
         return _refuse("client id not allowed")
     return claims

@@ -363,6 +363,13 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
+def require_client(client: OktaClient | None, what: str) -> OktaClient:
+    """`client`, or a ValueError saying that `what` needs one (only a dry run goes without)."""
+    if client is None:
+        raise ValueError(f"{what} needs the Okta client")
+    return client
+
+
 def okta_client(**kwargs: Any) -> OktaClient:
     """A client for the configured org (OKTA_ORG_URL, OKTA_API_TOKEN)."""
     if not settings.OKTA_ORG_URL:

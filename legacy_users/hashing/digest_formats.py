@@ -26,7 +26,7 @@ def digest_size(algorithm: str) -> int:
     return int(lookup_hash(algorithm).digest_size)
 
 
-def digest(algorithm: str, data: bytes) -> bytes:
+def digest_of(algorithm: str, data: bytes) -> bytes:
     """`algorithm`'s digest of `data`: hashlib's, or libpass's own MD4 where OpenSSL 3 has
     none (Windows NT hashes, Dovecot {PLAIN-MD4})."""
     return bytes(lookup_hash(algorithm).const(data).digest())
@@ -61,8 +61,8 @@ class RawDigest(StructuredFormat):
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if parsed.extra["position"] == "prefix":
-            return digest(self.algorithm, parsed.salt + secret)
-        return digest(self.algorithm, secret + parsed.salt)
+            return digest_of(self.algorithm, parsed.salt + secret)
+        return digest_of(self.algorithm, secret + parsed.salt)
 
 
 class HmacDigest(StructuredFormat):
@@ -114,7 +114,7 @@ class LdapDigest(StructuredFormat):
         return Parsed(raw)
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
-        return digest(self.algorithm, secret + parsed.salt)
+        return digest_of(self.algorithm, secret + parsed.salt)
 
 
 class PrefixedHexDigest(StructuredFormat):
@@ -149,7 +149,7 @@ class PrefixedHexDigest(StructuredFormat):
         return Parsed(digest)
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
-        return digest(self.algorithm, secret)
+        return digest_of(self.algorithm, secret)
 
 
 class Utf16SaltedDigest(StructuredFormat):
@@ -189,5 +189,5 @@ class Utf16SaltedDigest(StructuredFormat):
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         if self.mssql:
-            return digest(self.algorithm, secret + parsed.salt)
-        return digest(self.algorithm, parsed.salt + secret)
+            return digest_of(self.algorithm, secret + parsed.salt)
+        return digest_of(self.algorithm, parsed.salt + secret)

@@ -17,24 +17,20 @@ from legacy_users.services.export import users_write_csv
 from legacy_users.services.migration import user_record_password_expired
 from legacy_users.services.okta_hooks import okta_inline_hook_deactivate
 from okta_api import OktaClient, OktaError
-
-
-def _needs(client: OktaClient | None, what: str) -> OktaClient:
-    if client is None:
-        raise ValueError(f"{what} needs the Okta client")
-    return client
+from okta_api.client import require_client
 
 
 def _expire_all(
     client: OktaClient | None, users: Iterable[LegacyUser], dry_run: bool
 ) -> Counter[str]:
+    if dry_run:
+        count = sum(1 for _ in users)
+        return Counter({"would expire": count} if count else {})
     outcome: Counter[str] = Counter()
+    okta = require_client(client, "expiring passwords")
     for user in users:
-        if dry_run:
-            outcome["would expire"] += 1
-            continue
         try:
-            _needs(client, "expiring passwords").expire_password(user.okta_id)
+            okta.expire_password(user.okta_id)
         except OktaError as exc:
             outcome[f"failed: {exc.code or exc.status}"] += 1
             continue
@@ -105,5 +101,7 @@ def okta_migration_finish(
             client, users.exclude(okta_id="").only("id", "okta_id").iterator(), dry_run=False
         )
     if deactivate_hook:
-        report.hook = okta_inline_hook_deactivate(client=_needs(client, "switching the hook off"))
+        report.hook = okta_inline_hook_deactivate(
+            client=require_client(client, "switching the hook off")
+        )
     return report

@@ -63,7 +63,8 @@ def okta_hooks_register(
     knows). Each hook gets its own secret (the first of OKTA_HOOK_AUTH_VALUES, of
     OKTA_EVENT_HOOK_AUTH_VALUES); without an event hook secret only the inline hook is
     registered. Idempotent: returns what it did, one line per step."""
-    if not hook_settings().auth_values:
+    config = hook_settings()
+    if not config.auth_values:
         raise ValueError("OKTA_HOOK_AUTH_VALUES is empty: Okta would have no secret to send")
     base = check_public_url(public_url)
     inline_uri, events_uri = base + inline_path, base + events_path
@@ -73,8 +74,8 @@ def okta_hooks_register(
         INLINE_HOOK_NAME,
         http_channel(
             inline_uri,
-            header=hook_settings().auth_header,
-            secret=hook_settings().auth_values[0],
+            header=config.auth_header,
+            secret=config.auth_values[0],
         ),
     )
     hook, action = _ensure_hook(
@@ -89,7 +90,7 @@ def okta_hooks_register(
         client.activate_inline_hook(hook["id"])
         actions.append(f"activated the inline hook {hook['id']}")
 
-    if not hook_settings().event_auth_values:
+    if not config.event_auth_values:
         actions.append(
             "no event hook: OKTA_EVENT_HOOK_AUTH_VALUES is not set (confirmations then come "
             "from okta_sync_imports only)"
@@ -100,8 +101,8 @@ def okta_hooks_register(
         [IMPORT_EVENT],
         http_channel(
             events_uri,
-            header=hook_settings().event_auth_header,
-            secret=hook_settings().event_auth_values[0],
+            header=config.event_auth_header,
+            secret=config.event_auth_values[0],
         ),
     )
     hook, action = _ensure_hook(

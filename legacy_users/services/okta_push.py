@@ -17,7 +17,7 @@ from legacy_users.hashing.okta_import import Credential, okta_hash_credential
 from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
 from legacy_users.services.migration import user_confirm_hash_import, user_record_push
 from okta_api import OktaClient, OktaError
-from okta_api.client import user_profile
+from okta_api.client import require_client, user_profile
 
 PUSH_BATCH = 200
 
@@ -106,23 +106,23 @@ def okta_users_push(
         users = users[:limit]
     done = 0
     batch: list[LegacyUser] = []
+    if dry_run:
+
+        def outcome(user: LegacyUser) -> tuple[str, str, str]:
+            state = (
+                OktaPushState.IMPORTED_HASH if _credential(user, strategy) else OktaPushState.HOOK
+            )
+            return state, "", ""
+
+    else:
+        okta = require_client(client, "pushing users")
+
+        def outcome(user: LegacyUser) -> tuple[str, str, str]:
+            return _push_one(okta, user, strategy)
 
     def flush(pool: ThreadPoolExecutor) -> None:
         nonlocal done
-        if dry_run:
-            results: list[tuple[str, str, str]] = [
-                (
-                    OktaPushState.IMPORTED_HASH if _credential(u, strategy) else OktaPushState.HOOK,
-                    "",
-                    "",
-                )
-                for u in batch
-            ]
-        else:
-            if client is None:
-                raise ValueError("pushing users needs the Okta client (only a dry run does not)")
-            okta = client
-            results = list(pool.map(lambda u: _push_one(okta, u, strategy), batch))
+        results = list(map(outcome, batch)) if dry_run else list(pool.map(outcome, batch))
         now = timezone.now()
         for user, (state, okta_id, error) in zip(batch, results, strict=True):
             report.states[state] += 1

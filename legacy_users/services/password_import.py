@@ -179,8 +179,9 @@ def _sign_in(event_id: str, login_key: str) -> _SignIn:
         if not event_id:
             return _SignIn(None, False, "")
         previous = fetch_one(Statement(_PREVIOUS_FOR_NOBODY, [event_id, error]))
-        same_login = previous is not None and normalize_login(previous[1]) == login_key
-        return _SignIn(None, False, previous[0] if same_login and previous else "")
+        if previous is None or normalize_login(previous[1]) != login_key:
+            return _SignIn(None, False, "")
+        return _SignIn(None, False, previous[0])
     pk, login, email, first_name, last_name, password_hash, hash_format, salt, params = row[:9]
     user = SigningIn(
         pk=pk,
@@ -311,8 +312,8 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
 
     # Judged once, when the user becomes verified: the password cannot differ later (it
     # matches the same hash), so a verified user asked about again keeps its verdict.
-    judge_weakness = verified and user is not None and user.status == MigrationStatus.PENDING
-    weakness = password_weakness(password, user) if user and judge_weakness else ""
+    becomes_verified = verified and user is not None and user.status == MigrationStatus.PENDING
+    weakness = password_weakness(password, user) if user and becomes_verified else ""
     if time.monotonic() > deadline:
         _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable("the time budget ran out before the answer was settled")

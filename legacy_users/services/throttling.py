@@ -78,11 +78,12 @@ def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason 
     keys = _Keys.of(login_key, ip_address)
     wanted = [keys.login_minute, keys.pair] + ([keys.source_minute] if keys.source_minute else [])
     login_minute, pair, *source_minute = _get_counts(wanted)
-    if source_minute and source_minute[0] >= hook_settings().ip_failures_per_minute:
+    config = hook_settings()
+    if source_minute and source_minute[0] >= config.ip_failures_per_minute:
         return AttemptReason.THROTTLED_IP
-    if login_minute >= hook_settings().login_failures_per_minute:
+    if login_minute >= config.login_failures_per_minute:
         return AttemptReason.THROTTLED_LOGIN
-    if pair >= hook_settings().lockout_threshold:
+    if pair >= config.lockout_threshold:
         return AttemptReason.LOCKED_SOURCE
     return None
 

@@ -48,8 +48,9 @@ class Command(BaseCommand):
             if not url.endswith(path):
                 url += path
             headers = {}
-            if hook_settings().auth_values:
-                headers[hook_settings().auth_header] = hook_settings().auth_values[0]
+            config = hook_settings()
+            if config.auth_values:
+                headers[config.auth_header] = config.auth_values[0]
             try:
                 response = httpx.post(url, json=body, headers=headers, timeout=10)
             except httpx.HTTPError as exc:
