@@ -35,6 +35,9 @@ SHORT_PUSH_STATES = {
     "imported_hash": "hash imported",
     "linked": "linked",
     "conflict": "conflict",
+    "refused": "profile refused",
+    "unanswered_hook": "no answer",
+    "unanswered_hash": "no answer",
     "failed": "failed",
 }
 #: An admin push runs within the request: a selection, not the whole migration.

@@ -32,8 +32,15 @@ class OktaPushState(models.TextChoices):
     NOT_PUSHED = "", "Not pushed"
     HOOK = "hook", "Created with the password hook"
     IMPORTED_HASH = "imported_hash", "Created with the imported hash"
-    LINKED = "linked", "Already in Okta, on the hook: linked"
-    CONFLICT = "conflict", "Already in Okta, not on the hook"
+    LINKED = "linked", "Already in Okta from our earlier push: linked"
+    CONFLICT = "conflict", "Already in Okta, not created by this portal"
+    #: Okta's schema refuses the profile (checked before the push, or Okta's own 400):
+    #: not sent again until the profile to send changes.
+    REFUSED = "refused", "Profile refused by Okta's schema"
+    #: A create was sent and no answer came back: Okta may hold the user. Retried; a login
+    #: Okta then reports taken is this portal's own user, linked.
+    UNANSWERED_HOOK = "unanswered_hook", "Sent with the hook, no answer yet"
+    UNANSWERED_HASH = "unanswered_hash", "Sent with the hash, no answer yet"
     FAILED = "failed", "Push failed"
 
 
@@ -80,6 +87,11 @@ class LegacyUser(models.Model):
     )
     okta_pushed_at = models.DateTimeField(null=True, blank=True)
     okta_push_error = models.CharField(max_length=500, blank=True)
+    #: A digest of the profile Okta's schema refused (REFUSED): the push sends the user
+    #: again only once the profile it would send differs.
+    okta_refused_profile = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     okta_password_expired_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

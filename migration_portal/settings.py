@@ -290,6 +290,13 @@ OKTA_ORG_URL = env.str("OKTA_ORG_URL", default="").rstrip("/")
 OKTA_API_TOKEN = env.str("OKTA_API_TOKEN", default="")
 # Requests to Okta in flight at once (each still waits for the rate limit's reset).
 OKTA_API_CONCURRENCY = env.int("OKTA_API_CONCURRENCY", default=4)
+# Okta writes an event to its System Log seconds after it happens: okta_sync_imports reads
+# up to this many seconds before now, so no event can land behind its cursor.
+OKTA_SYSTEM_LOG_LAG_SECONDS = env.int("OKTA_SYSTEM_LOG_LAG_SECONDS", default=60)
+# Where each Okta profile attribute comes from: attribute=source|source, comma-separated
+# (sources: login, email, first_name, last_name, local, profile.<key>, default:<text>);
+# merged over login=login, email=email|login, firstName=first_name|local, lastName=last_name|local.
+OKTA_PROFILE_MAP = env.str("OKTA_PROFILE_MAP", default="")
 # Wipe a user's legacy hash as soon as Okta confirms it stored the password.
 PURGE_HASH_ON_CONFIRM = env.bool("PURGE_HASH_ON_CONFIRM", default=True)
 

@@ -4,7 +4,9 @@
 - rate limits honoured: when `X-Rate-Limit-Remaining` runs low the client waits for
   `X-Rate-Limit-Reset`, and a 429 is retried after the reset;
 - 5xx answers and dropped connections retried with exponential backoff;
-- collections followed through `Link: <...>; rel="next"` (never a URL built by hand);
+- collections followed through `Link: <...>; rel="next"` (never a URL built by hand), and
+  the System Log read with bounded requests only (a polling request never runs out of next
+  links);
 - Okta's error bodies turned into `OktaError` with `errorCode`, `errorSummary`, `errorId`.
 """
 
@@ -14,6 +16,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -22,9 +26,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.views.decorators.debug import sensitive_variables
 
+from okta_api.hooks import PASSWORD_IMPORT_HOOK_TYPE, Hook
+from okta_api.schema import UserSchema
+
 USER_AGENT = "migration-portal/1.0"
-#: The inline hook type and the eventType of its calls (Okta's password import hook reference).
-PASSWORD_IMPORT_HOOK_TYPE = "com.okta.user.credential.password.import"  # noqa: S105
 #: A JSON object as Okta sends and takes it.
 Json = dict[str, Any]
 MAX_ATTEMPTS = 5
@@ -41,12 +46,72 @@ class OktaError(Exception):
         self.code = body.get("errorCode", "")
         self.summary = body.get("errorSummary", "") or message
         self.error_id = body.get("errorId", "")
-        self.causes = [c.get("errorSummary", "") for c in body.get("errorCauses") or []]
+        self.causes = [
+            str(c.get("errorSummary", ""))
+            for c in body.get("errorCauses") or []
+            if isinstance(c, dict)
+        ]
         super().__init__(
             f"Okta {status} {self.code}: {self.summary}"
             + (f" ({'; '.join(self.causes)})" if self.causes else "")
             + (f" [errorId {self.error_id}]" if self.error_id else "")
         )
+
+    @property
+    def login_taken(self) -> bool:
+        """Okta refused a create because a user with this login exists (E0000001 with the
+        cause "login: An object with this field already exists ...")."""
+        return self.code == "E0000001" and any(
+            c.startswith("login:") and "already exists" in c for c in self.causes
+        )
+
+    @property
+    def unanswered(self) -> bool:
+        """No answer, or a server error: the call may or may not have been carried out."""
+        return self.status == 0 or self.status >= 500
+
+    @property
+    def profile_refused(self) -> bool:
+        """Okta refused the profile itself (E0000001, one cause per attribute)."""
+        return self.status == 400 and self.code == "E0000001" and not self.login_taken
+
+
+@dataclass(frozen=True, slots=True)
+class OktaUser:
+    """A user as Okta returns it: its id, status, login and credential provider (`IMPORT`
+    until Okta holds the password: true of hook users and hash-imported users alike)."""
+
+    id: str
+    status: str
+    login: str
+    provider: str
+
+    @classmethod
+    def from_json(cls, body: Any) -> OktaUser:
+        body = body if isinstance(body, dict) else {}
+        credentials = body.get("credentials") if isinstance(body.get("credentials"), dict) else {}
+        provider = (credentials or {}).get("provider")
+        profile = body.get("profile") if isinstance(body.get("profile"), dict) else {}
+        return cls(
+            id=str(body.get("id", "")),
+            status=str(body.get("status", "")),
+            login=str((profile or {}).get("login", "")),
+            provider=str(provider.get("type", "")) if isinstance(provider, dict) else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """The last rate-limit headers Okta sent for one endpoint."""
+
+    limit: int
+    remaining: int
+    reset: float
+
+
+def okta_time(moment: datetime) -> str:
+    """A time as Okta's System Log takes it: ISO 8601 in UTC, milliseconds, `Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -96,6 +161,8 @@ class OktaClient:
         self._lock = threading.Lock()
         self._wait_until = 0.0
         self.waited = 0.0  # seconds spent waiting on rate limits (for reports)
+        #: The last rate-limit headers seen, by endpoint path (for `okta_check`).
+        self.limits: dict[str, RateLimit] = {}
 
     def close(self) -> None:
         self._http.close()
@@ -125,6 +192,9 @@ class OktaClient:
         except ValueError:
             return
         low = remaining is not None and remaining.isdigit() and int(remaining) <= LOW_REMAINING
+        limit = response.headers.get("X-Rate-Limit-Limit", "")
+        if limit.isdigit() and remaining is not None and remaining.isdigit():
+            self.limits[response.request.url.path] = RateLimit(int(limit), int(remaining), reset_at)
         if response.status_code == 429 or low:
             with self._lock:
                 # One extra second: Okta's reset time is whole seconds, our clock is not.
@@ -133,15 +203,25 @@ class OktaClient:
     # --- requests ---
 
     def _request(
-        self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        replayable: bool = True,
     ) -> httpx.Response:
-        """One call, with waits and retries; raises OktaError for an error answer."""
+        """One call, with waits and retries; raises OktaError for an error answer.
+
+        A call that is not `replayable` (a create) is retried only after a 429, which Okta
+        answers before doing anything: after a 5xx or a lost connection it may have been
+        done, and sending it again would meet its own result."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self._pause_if_needed()
             try:
                 response = self._http.request(method, path, json=json, params=params)
             except httpx.TransportError as exc:
-                if attempt == MAX_ATTEMPTS:
+                if attempt == MAX_ATTEMPTS or not replayable:
                     raise OktaError(
                         0, message=f"no answer from Okta ({type(exc).__name__})"
                     ) from None
@@ -149,7 +229,7 @@ class OktaClient:
                 continue
             self._note_limits(response)
             if response.status_code == 429 or response.status_code >= 500:
-                if attempt == MAX_ATTEMPTS:
+                if attempt == MAX_ATTEMPTS or (response.status_code != 429 and not replayable):
                     raise OktaError(response.status_code, _json(response))
                 if response.status_code >= 500:
                     self._sleep(min(2**attempt * 0.25, 8))
@@ -162,14 +242,23 @@ class OktaClient:
     def _get(self, path: str, *, params: dict[str, str] | None = None) -> Any:
         return _json(self._request("GET", path, params=params))
 
-    def _post(self, path: str, body: Any = None, *, params: dict[str, str] | None = None) -> Any:
-        return _json(self._request("POST", path, json=body, params=params))
+    def _post(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        params: dict[str, str] | None = None,
+        replayable: bool = True,
+    ) -> Any:
+        return _json(self._request("POST", path, json=body, params=params, replayable=replayable))
 
     def _put(self, path: str, body: Any = None) -> Any:
         return _json(self._request("PUT", path, json=body))
 
     def _paginate(self, path: str, params: dict[str, str] | None = None) -> Iterator[Json]:
-        """Every item of a collection, following `Link: rel="next"` to the end.
+        """Every item of a collection, following `Link: rel="next"` until there is none or
+        a page comes back empty (a polling request's next link never runs out; an empty
+        page is its end for now).
 
         A next link to another origin is refused (OktaError): the API token goes with every
         request, and only the org itself may receive it.
@@ -178,7 +267,10 @@ class OktaClient:
         while url:
             response = self._request("GET", url, params=params)
             params = None  # the next link carries its own query
-            yield from _objects(_json(response))
+            items = _objects(_json(response))
+            if not items:
+                return
+            yield from items
             url = response.links.get("next", {}).get("url")
             if url and not self._same_origin(url):
                 raise OktaError(0, message="refused a next link to another origin")
@@ -194,45 +286,61 @@ class OktaClient:
     # Users (developer.okta.com: the Users API)
 
     def create_user(
-        self, profile: dict[str, str], *, password_hash: Json | None = None, activate: bool = True
-    ) -> Json:
+        self, profile: Json, *, password_hash: Json | None = None, activate: bool = True
+    ) -> OktaUser:
         """Create a user with the password import hook credential, or with `password_hash`
         (Okta's hashed password object) when Okta can take the legacy hash itself."""
         password = {"hash": password_hash} if password_hash else {"hook": {"type": "default"}}
         body = {"profile": profile, "credentials": {"password": password}}
-        return _object(
-            self._post("/api/v1/users", body, params={"activate": str(activate).lower()})
+        return OktaUser.from_json(
+            self._post(
+                "/api/v1/users",
+                body,
+                params={"activate": str(activate).lower()},
+                replayable=False,
+            )
         )
 
-    def get_user(self, id_or_login: str) -> Json:
-        return _object(self._get(f"/api/v1/users/{quote(id_or_login, safe='@.')}"))
+    def get_user(self, id_or_login: str) -> OktaUser:
+        return OktaUser.from_json(self._get(f"/api/v1/users/{quote(id_or_login, safe='@.')}"))
 
-    def expire_password(self, user_id: str) -> Json:
-        return _object(
+    def current_user(self) -> OktaUser:
+        """The user the API token acts for (a token check)."""
+        return OktaUser.from_json(self._get("/api/v1/users/me"))
+
+    def expire_password(self, user_id: str) -> OktaUser:
+        return OktaUser.from_json(
             self._post(f"/api/v1/users/{quote(user_id, safe='')}/lifecycle/expire_password")
         )
 
+    # The user profile schema (the Schemas API)
+
+    def user_schema(self) -> UserSchema:
+        """The org's default user profile schema: what a created user's profile must hold."""
+        return UserSchema.from_json(self._get("/api/v1/meta/schemas/user/default"))
+
     # Inline hooks (the Inline Hooks API)
 
-    def password_import_hooks(self) -> list[Json]:
+    def password_import_hooks(self) -> list[Hook]:
         """The org's password import inline hooks."""
-        return _objects(
-            self._get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK_TYPE})
-        )
+        answer = self._get("/api/v1/inlineHooks", params={"type": PASSWORD_IMPORT_HOOK_TYPE})
+        return [Hook.from_json(hook) for hook in _objects(answer)]
 
-    def create_inline_hook(self, body: Json) -> Json:
-        return _object(self._post("/api/v1/inlineHooks", body))
+    def create_inline_hook(self, body: Json) -> Hook:
+        """Create an inline hook from an `InlineHookCreate` body (`okta_api.hooks`)."""
+        return Hook.from_json(self._post("/api/v1/inlineHooks", body))
 
-    def update_inline_hook(self, hook_id: str, body: Json) -> Json:
-        return _object(self._put(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}", body))
+    def replace_inline_hook(self, hook_id: str, body: Json) -> Hook:
+        """Replace an inline hook with an `InlineHookReplace` body (`okta_api.hooks`)."""
+        return Hook.from_json(self._put(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}", body))
 
-    def activate_inline_hook(self, hook_id: str) -> Json:
-        return _object(
+    def activate_inline_hook(self, hook_id: str) -> Hook:
+        return Hook.from_json(
             self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/activate")
         )
 
-    def deactivate_inline_hook(self, hook_id: str) -> Json:
-        return _object(
+    def deactivate_inline_hook(self, hook_id: str) -> Hook:
+        return Hook.from_json(
             self._post(f"/api/v1/inlineHooks/{quote(hook_id, safe='')}/lifecycle/deactivate")
         )
 
@@ -244,28 +352,42 @@ class OktaClient:
 
     # Event hooks (the Event Hooks API)
 
-    def event_hooks(self) -> list[Json]:
-        return _objects(self._get("/api/v1/eventHooks"))
+    def event_hooks(self) -> list[Hook]:
+        return [Hook.from_json(hook) for hook in _objects(self._get("/api/v1/eventHooks"))]
 
-    def create_event_hook(self, body: Json) -> Json:
-        return _object(self._post("/api/v1/eventHooks", body))
+    def create_event_hook(self, body: Json) -> Hook:
+        """Create an event hook from an `EventHook` body (`okta_api.hooks`)."""
+        return Hook.from_json(self._post("/api/v1/eventHooks", body))
 
-    def update_event_hook(self, hook_id: str, body: Json) -> Json:
-        return _object(self._put(f"/api/v1/eventHooks/{quote(hook_id, safe='')}", body))
+    def replace_event_hook(self, hook_id: str, body: Json) -> Hook:
+        return Hook.from_json(self._put(f"/api/v1/eventHooks/{quote(hook_id, safe='')}", body))
 
-    def verify_event_hook(self, hook_id: str) -> Json:
-        return _object(self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/verify"))
+    def activate_event_hook(self, hook_id: str) -> Hook:
+        return Hook.from_json(
+            self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/activate")
+        )
+
+    def verify_event_hook(self, hook_id: str) -> Hook:
+        return Hook.from_json(
+            self._post(f"/api/v1/eventHooks/{quote(hook_id, safe='')}/lifecycle/verify")
+        )
 
     # The System Log (the System Log API)
 
-    def system_log(self, *, filter: str, since: str = "", limit: int = 0) -> Iterator[Json]:
-        """Every System Log event matching `filter` (Okta's filter expression) since `since`,
-        oldest first, through every page."""
-        params = {"filter": filter}
-        if since:
-            params["since"] = since
-        if limit:
-            params["limit"] = str(limit)
+    def system_log(
+        self, *, filter: str, since: datetime, until: datetime, limit: int = 1000
+    ) -> Iterator[Json]:
+        """The System Log events matching `filter` (Okta's filter expression) published from
+        `since` up to `until`, oldest first, through every page.
+
+        Always a bounded request: without `until` Okta treats the request as polling and
+        answers every page, even an empty one, with another next link."""
+        params = {
+            "filter": filter,
+            "since": okta_time(since),
+            "until": okta_time(until),
+            "limit": str(limit),
+        }
         return self._paginate("/api/v1/logs", params=params)
 
 
@@ -294,54 +416,6 @@ def password_import_request(login: str, password: str, *, source: str = "hook_pr
             "action": {"credential": "UNVERIFIED"},
         },
     }
-
-
-def user_profile(*, login: str, email: str, first_name: str, last_name: str) -> dict[str, str]:
-    """An Okta user profile. Okta requires names and an email: the names default to the
-    login's local part, the email to the login when it is an address."""
-    local = login.split("@")[0]
-    return {
-        "firstName": first_name or local,
-        "lastName": last_name or local,
-        "email": email or (login if "@" in login else ""),
-        "login": login,
-    }
-
-
-def http_channel(uri: str, *, header: str, secret: str) -> Json:
-    """A hook's HTTP channel (inline and event hooks alike): Okta POSTs to `uri` and sends
-    `secret` in the `header` header on every call."""
-    return {
-        "type": "HTTP",
-        "version": "1.0.0",
-        "config": {
-            "uri": uri,
-            "headers": [],
-            "method": "POST",
-            "authScheme": {"type": "HEADER", "key": header, "value": secret},
-        },
-    }
-
-
-def password_import_hook_body(name: str, channel: Json) -> Json:
-    """An inline hook of the password import type."""
-    return {"name": name, "type": PASSWORD_IMPORT_HOOK_TYPE, "version": "1.0.0", "channel": channel}
-
-
-def event_hook_body(name: str, event_types: list[str], channel: Json) -> Json:
-    """An event hook subscribed to `event_types`."""
-    events = {"type": "EVENT_TYPE", "items": event_types}
-    return {"name": name, "events": events, "channel": channel}
-
-
-def hook_channel_uri(hook: Json) -> str:
-    """Where an inline or event hook sends its calls."""
-    return str(((hook.get("channel") or {}).get("config") or {}).get("uri", ""))
-
-
-def hook_auth_scheme(hook: Json) -> Json:
-    """How an inline or event hook authenticates its calls."""
-    return ((hook.get("channel") or {}).get("config") or {}).get("authScheme") or {}
 
 
 def _object(value: Any) -> Json:

@@ -157,6 +157,27 @@ def make_user(db):
     return make
 
 
+@pytest.fixture
+def fake_okta(settings):
+    """A fake Okta org (tests/fake_okta.py) the portal is configured to drive."""
+    from tests.fake_okta import FakeOkta
+
+    fake = FakeOkta()
+    settings.OKTA_ORG_URL = fake.url
+    settings.OKTA_API_TOKEN = fake.token
+    settings.OKTA_API_CONCURRENCY = 3
+    # The fake writes an event to its System Log at once; Okta takes seconds (tests of
+    # that lag set it back).
+    settings.OKTA_SYSTEM_LOG_LAG_SECONDS = 0
+    yield fake
+    fake.close()
+
+
+def okta_profile(login: str) -> dict[str, str]:
+    """A profile Okta's default schema takes."""
+    return {"login": login, "email": login, "firstName": "Test", "lastName": "User"}
+
+
 def run_command(*args, **options) -> tuple[str, str, str]:
     """A management command's stdout, stderr and CommandError message ("" when it succeeds)."""
     out, err = StringIO(), StringIO()

@@ -6,10 +6,10 @@ import hashlib
 import io
 import json
 import sys
+import uuid
 from io import StringIO
 from pathlib import Path
 
-import bcrypt
 import pytest
 from django.conf import settings
 from django.contrib.auth import hashers
@@ -18,24 +18,15 @@ from django.utils import timezone
 from passlib import hash as ph
 
 from legacy_users.hashing.okta_import import okta_hash_credential
-from legacy_users.models import LegacyUser, OktaEvent
-from okta_api import OktaClient, OktaError
-from okta_api.client import http_channel, password_import_hook_body
+from legacy_users.models import LegacyUser, OktaEvent, SyncCursor
+from okta_api import HookTarget, OktaClient, OktaError
+from okta_api.hooks import inline_hook_create_body
 from tests.conftest import okta_example
+from tests.conftest import okta_profile as profile
 from tests.conftest import run_command as run
-from tests.fake_okta import FakeOkta
+from tests.fake_okta import okta_accepts_hash
 
 DEMO = str(Path(settings.BASE_DIR) / "demo" / "legacy_users.csv")
-
-
-@pytest.fixture
-def fake_okta(settings):
-    fake = FakeOkta()
-    settings.OKTA_ORG_URL = fake.url
-    settings.OKTA_API_TOKEN = fake.token
-    settings.OKTA_API_CONCURRENCY = 3
-    yield fake
-    fake.close()
 
 
 def load_demo():
@@ -43,6 +34,17 @@ def load_demo():
 
 
 # --- the API client ----------------------------------------------------------------------------
+
+
+def last_hour_of_imports(client, **options):
+    """A bounded System Log read of the last hour's password imports."""
+    now = timezone.now()
+    return client.system_log(
+        filter='eventType eq "user.import.password"',
+        since=now - timezone.timedelta(hours=1),
+        until=now + timezone.timedelta(seconds=1),
+        **options,
+    )
 
 
 def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
@@ -58,7 +60,7 @@ def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
     client = OktaClient(fake_okta.url, fake_okta.token, sleep=sleep, clock=lambda: now[0])
     fake_okta.fail_next = []
     for i in range(4):
-        client.create_user({"login": f"u{i}@example.com"})
+        client.create_user(profile(f"u{i}@example.com"))
 
     assert len(fake_okta.users) == 4
     assert slept and all(0 < s <= 3 for s in slept)  # waited for X-Rate-Limit-Reset
@@ -68,19 +70,34 @@ def test_client_waits_for_the_rate_limit_reset_on_429(fake_okta):
 def test_client_retries_server_errors_and_maps_okta_errors(fake_okta):
     slept = []
     client = OktaClient(fake_okta.url, fake_okta.token, sleep=slept.append)
+    created = client.create_user(profile("a@example.com"))
     fake_okta.fail_next = [503, 500]
 
-    created = client.create_user({"login": "a@example.com"})
+    found = client.get_user("A@example.com")
 
-    assert created["id"].startswith("00u")
+    assert found.id == created.id and created.id.startswith("00u")
+    assert created.provider == "IMPORT"
     assert len(slept) == 2
     with pytest.raises(OktaError) as failure:
-        client.create_user({"login": "A@example.com"})
+        client.create_user(profile("A@example.com"))
     error = failure.value
     assert (error.status, error.code) == (400, "E0000001")
     assert error.error_id.startswith("oae")
-    assert "already exists" in error.causes[0]
+    assert "already exists" in error.causes[0] and error.login_taken
     assert "E0000001" in str(error) and error.error_id in str(error)
+
+
+def test_client_never_sends_a_create_twice_after_an_unclear_failure(fake_okta):
+    slept = []
+    client = OktaClient(fake_okta.url, fake_okta.token, sleep=slept.append)
+    fake_okta.lose_create_answers = [502]
+
+    with pytest.raises(OktaError) as failure:
+        client.create_user(profile("a@example.com"))
+
+    assert failure.value.unanswered and slept == []
+    assert [c.method for c in fake_okta.calls] == ["POST"]  # not sent again
+    assert len(fake_okta.users) == 1  # Okta made it: only the caller's record can say so
 
 
 def test_client_follows_link_pagination(fake_okta):
@@ -89,7 +106,7 @@ def test_client_follows_link_pagination(fake_okta):
         fake_okta.emit_import_event(user, "SUCCESS")
     client = OktaClient(fake_okta.url, fake_okta.token)
 
-    events = list(client.system_log(filter='eventType eq "user.import.password"', limit=3))
+    events = list(last_hour_of_imports(client, limit=3))
 
     assert len(events) == 7
     assert len({e["uuid"] for e in events}) == 7
@@ -181,25 +198,6 @@ def test_salted_digests_convert_to_okta_fields_that_recompute(
     assert converted["saltOrder"] == expected_order
 
 
-def _okta_accepts(credential: dict, password: str) -> bool:
-    """Whether Okta, given this imported hash, would accept `password`: how the Users API's
-    hashed password object uses each algorithm's salt, value and parameters."""
-    secret = password.encode()
-    if credential["algorithm"] == "BCRYPT":
-        stored = f"$2b${credential['workFactor']:02d}${credential['salt']}{credential['value']}"
-        return bcrypt.checkpw(secret, stored.encode())
-    salt, value = base64.b64decode(credential["salt"]), base64.b64decode(credential["value"])
-    if credential["algorithm"] == "PBKDF2":
-        digest = credential["digestAlgorithm"].split("_")[0].lower()
-        key = hashlib.pbkdf2_hmac(
-            digest, secret, salt, credential["iterationCount"], credential["keySize"]
-        )
-        return key == value
-    algorithm = credential["algorithm"].replace("-", "").lower()
-    message = salt + secret if credential["saltOrder"] == "PREFIX" else secret + salt
-    return hashlib.new(algorithm, message).digest() == value
-
-
 #: Importable formats, each written by its real generator (libpass, Django).
 GENERATED = {
     "bcrypt": lambda pw: ph.bcrypt.using(rounds=4).hash(pw),
@@ -227,8 +225,8 @@ def test_imported_hashes_let_okta_accept_the_password_and_only_it(fmt):
     credential = okta_hash_credential(fmt, encoded)
 
     assert credential is not None
-    assert _okta_accepts(credential, password)
-    assert not _okta_accepts(credential, "x" + password)
+    assert okta_accepts_hash(credential, password)
+    assert not okta_accepts_hash(credential, "x" + password)
 
 
 def test_pbkdf2_converts_with_iterations_key_size_and_digest():
@@ -319,21 +317,31 @@ def test_push_auto_sends_importable_hashes_and_confirms_those_users(fake_okta):
         u for u in fake_okta.users.values() if u["profile"]["login"] == "isaac.brock@example.com"
     )
     assert isaac["_hash"]["algorithm"] == "BCRYPT"
-    assert isaac["credentials"]["provider"]["type"] == "OKTA"
+    # Okta shows IMPORT for a hash-imported user too, until its first sign-in.
+    assert isaac["credentials"]["provider"]["type"] == "IMPORT"
     user = LegacyUser.objects.get(login_key="isaac.brock@example.com")
     assert user.status == "purged" and user.password_hash == ""  # Okta holds it now
     assert "Created with the imported hash: 3" in out
 
 
 @pytest.mark.django_db
-def test_push_links_users_already_on_the_hook_and_reports_conflicts(fake_okta):
+def test_push_judges_logins_okta_already_holds_from_its_own_records(fake_okta):
     load_demo()
+    # Okta answers nothing to this create, though it made the user: ours, on our record.
+    fake_okta.lose_create_answers = [502]
+    LegacyUser.objects.exclude(login_key="ada.lovelace@example.com").update(okta_push_state="x")
+    _, _, failure = run("okta_push_users")
+    assert LegacyUser.objects.get(login_key="ada.lovelace@example.com").okta_push_state == (
+        "unanswered_hook"
+    )
+    assert "run again" in failure
+    LegacyUser.objects.filter(okta_push_state="x").update(okta_push_state="")
     client = OktaClient(fake_okta.url, fake_okta.token)
-    client.create_user({"login": "ada.lovelace@example.com"})
-    # Someone Okta already holds with a password of its own (not through this portal).
+    # Created elsewhere: a hook user of another tool, and a user with its own password.
+    client.create_user(profile("grace.hopper@example.com"))
     fake_okta.create_user(
         {
-            "profile": {"login": "Alan.Turing@example.com"},
+            "profile": profile("Alan.Turing@example.com"),
             "credentials": {"password": {"value": "own-password"}},
         },
         {},
@@ -341,20 +349,25 @@ def test_push_links_users_already_on_the_hook_and_reports_conflicts(fake_okta):
 
     _, err, failure = run("okta_push_users")
 
-    states = dict(LegacyUser.objects.values_list("login_key", "okta_push_state"))
-    assert states["ada.lovelace@example.com"] == "linked"
-    assert states["alan.turing@example.com"] == "conflict"
-    assert "not on the password hook" in err
+    users = {u.login_key: u for u in LegacyUser.objects.all()}
+    assert users["ada.lovelace@example.com"].okta_push_state == "linked"
+    assert users["ada.lovelace@example.com"].okta_id in fake_okta.users
+    # Okta shows IMPORT for it, as for ours: only our record can say whose it is.
+    assert users["grace.hopper@example.com"].okta_push_state == "conflict"
+    assert "this portal did not set up" in users["grace.hopper@example.com"].okta_push_error
+    assert users["alan.turing@example.com"].okta_push_state == "conflict"
+    assert "with its own password (provider OKTA)" in err
     assert failure == ""
+    assert len(fake_okta.users) == 8
 
 
 @pytest.mark.django_db
 def test_push_is_resumable_and_retries_failures(fake_okta):
     load_demo()
-    fake_okta.fail_next = [400]  # the first user fails once (a non-retryable error)
+    fake_okta.fail_creates = [400]  # the first user fails once (a non-retryable error)
 
     _, _, failure = run("okta_push_users")
-    assert failure == "1 users failed; run again to retry them."
+    assert failure == "1 users failed and Okta did not answer for 0; run again to retry them."
     second, _, failure = run("okta_push_users")
 
     assert failure == ""
@@ -363,13 +376,13 @@ def test_push_is_resumable_and_retries_failures(fake_okta):
 
 
 @pytest.mark.django_db
-def test_push_dry_run_calls_nobody(fake_okta):
+def test_push_dry_run_reads_the_schema_and_creates_nobody(fake_okta):
     load_demo()
 
     out, _, _ = run("okta_push_users", strategy="auto", dry_run=True)
 
     assert "Would push 8 users" in out
-    assert fake_okta.requests == []
+    assert fake_okta.requests == [("GET", "/api/v1/meta/schemas/user/default")]
     assert set(LegacyUser.objects.values_list("okta_push_state", flat=True)) == {""}
 
 
@@ -663,7 +676,75 @@ def test_sync_imports_from_the_system_log_with_a_cursor(fake_okta, make_user):
     assert failure == ""
     assert "Read 5 events" in out and "confirmed, legacy hash purged: 5" in out
     assert set(LegacyUser.objects.values_list("status", flat=True)) == {"purged"}
-    assert "Read 0 events since 20" in again  # the cursor moved past them
+    assert "Read 0 events from 20" in again  # the cursor moved past them
+
+
+def _log_calls(fake):
+    return [c for c in fake.calls if c.path == "/api/v1/logs"]
+
+
+@pytest.mark.django_db
+def test_sync_imports_ends_against_okta_s_polling_next_links(fake_okta, make_user):
+    user = {"id": "00uMANY", "profile": {"login": "many@example.com"}}
+    for _ in range(2100):
+        fake_okta.emit_import_event(user, "SUCCESS")
+
+    out, _, failure = run("okta_sync_imports")
+
+    assert failure == ""
+    assert "Read 2100 events" in out
+    reads = _log_calls(fake_okta)
+    assert len(reads) == 3  # 1000 + 1000 + 100, then no next link: a bounded request
+    assert all("until" in c.query and "since" in c.query for c in reads)
+
+
+def test_the_client_stops_at_an_empty_page_whatever_the_next_link(fake_okta):
+    # Okta answers a polling request with a next link on every page, empty ones too.
+    fake_okta.next_link = f"{fake_okta.url}/api/v1/logs?after=MA%3D%3D&limit=5"
+    client = OktaClient(fake_okta.url, fake_okta.token)
+
+    events = list(last_hour_of_imports(client))
+
+    assert events == [] and len(_log_calls(fake_okta)) == 1
+
+
+@pytest.mark.django_db
+def test_the_cursor_never_passes_what_was_not_read(fake_okta, make_user, settings):
+    for i in range(3):
+        user = make_user(login=f"u{i}@example.com", password="x")
+        LegacyUser.objects.filter(pk=user.pk).update(status="verified", okta_id=f"00uid{i:014d}")
+    first = fake_okta.emit_import_event(
+        {"id": f"00uid{0:014d}", "profile": {"login": "u0@example.com"}},
+        "SUCCESS",
+        published=timezone.now() - timezone.timedelta(minutes=5),
+    )
+    settings.OKTA_SYSTEM_LOG_LAG_SECONDS = 60
+    fresh = fake_okta.emit_import_event(
+        {"id": f"00uid{1:014d}", "profile": {"login": "u1@example.com"}}, "SUCCESS"
+    )
+
+    out, _, _ = run("okta_sync_imports")
+
+    # Okta may not have written events of the last minute yet: the read stops before them.
+    assert "Read 1 events" in out
+    (read,) = _log_calls(fake_okta)
+    until = timezone.datetime.fromisoformat(read.query["until"][0].replace("Z", "+00:00"))
+    assert until <= timezone.now() - timezone.timedelta(seconds=59)
+    assert first["published"] < read.query["until"][0] < fresh["published"]
+
+    settings.OKTA_SYSTEM_LOG_LAG_SECONDS = 0
+    for _ in range(1000):
+        fake_okta.log.append({**fake_okta.log[-1], "uuid": str(uuid.uuid4())})
+    fake_okta.fail_log_after = len(_log_calls(fake_okta)) + 1  # the second page fails
+    _, _, failure = run("okta_sync_imports")
+    assert "Okta 500" in failure
+    cursor = SyncCursor.objects.get().value
+    assert cursor == fresh["published"]  # moved to the newest event read, no further
+
+    fake_okta.fail_log_after = None
+    out, _, failure = run("okta_sync_imports")
+    assert failure == "" and "Read 1001 events" in out  # re-read from there; applied once
+    assert LegacyUser.objects.get(login="u1@example.com").status == "purged"
 
 
 @pytest.mark.django_db
@@ -689,10 +770,10 @@ def test_purge_only_ever_touches_confirmed_users(make_user):
 @pytest.mark.django_db
 def test_expire_weak_passwords_in_okta(fake_okta, make_user):
     client = OktaClient(fake_okta.url, fake_okta.token)
-    okta_user = client.create_user({"login": "weak@example.com"})
+    okta_user = client.create_user(profile("weak@example.com"))
     weak = make_user(login="weak@example.com", password="x")
     LegacyUser.objects.filter(pk=weak.pk).update(
-        status="confirmed", weak_password=True, okta_id=okta_user["id"]
+        status="confirmed", weak_password=True, okta_id=okta_user.id
     )
 
     out, _, _ = run("okta_expire_weak_passwords")
@@ -700,7 +781,7 @@ def test_expire_weak_passwords_in_okta(fake_okta, make_user):
 
     assert "expired: 1" in out
     assert "No confirmed user has a weak password left to expire." in again
-    assert fake_okta.users[okta_user["id"]]["status"] == "PASSWORD_EXPIRED"
+    assert fake_okta.users[okta_user.id]["status"] == "PASSWORD_EXPIRED"
 
 
 @pytest.mark.django_db
@@ -709,9 +790,8 @@ def test_finish_migration_exports_expires_and_switches_the_hook_off(fake_okta, t
     run("okta_push_users")
     client = OktaClient(fake_okta.url, fake_okta.token)
     hook = client.create_inline_hook(
-        password_import_hook_body("x", http_channel("https://x", header="A", secret="s"))
+        inline_hook_create_body(HookTarget("x", "https://x.example/hook", "A"), "s")
     )
-    client.activate_inline_hook(hook["id"])
     LegacyUser.objects.filter(login_key="isaac.brock@example.com").update(status="confirmed")
     export = tmp_path / "never.csv"
 
@@ -729,7 +809,7 @@ def test_finish_migration_exports_expires_and_switches_the_hook_off(fake_okta, t
     assert rows[0][0] == "login" and len(rows) == 8
     assert "isaac.brock@example.com" not in {r[0] for r in rows}
     assert "Okta passwords expired: 7" in out
-    assert fake_okta.inline_hooks[hook["id"]]["status"] == "INACTIVE"
+    assert fake_okta.inline_hooks[hook.id]["status"] == "INACTIVE"
 
 
 @pytest.mark.django_db
@@ -749,30 +829,52 @@ def test_finish_migration_with_an_unwritable_export_says_so(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_register_hooks_is_idempotent_and_okta_verifies_the_event_hook(fake_okta, live_server):
     out, _, failure = run("okta_register_hooks", public_url=live_server.url)
+    written = len(fake_okta.writes)
     again, _, _ = run("okta_register_hooks", public_url=live_server.url)
 
     assert failure == ""
-    assert "created the inline hook" in out and "activated the inline hook" in out
+    assert "created the inline hook" in out and "created the event hook" in out
     assert "Okta verified the event hook" in out
-    assert "already points at" in again and "created" not in again
+    # Okta answers the hooks without their secrets and with the header name lower-cased;
+    # the second run still finds them as wanted and writes nothing.
+    assert "already points at" in again and "created" not in again and "updated" not in again
+    assert len(fake_okta.writes) == written
     (inline,) = fake_okta.inline_hooks.values()
     (events,) = fake_okta.event_hooks.values()
     assert inline["status"] == "ACTIVE"
     assert inline["channel"]["config"]["uri"] == f"{live_server.url}/hooks/password-import"
-    assert inline["channel"]["config"]["authScheme"] == {
-        "type": "HEADER",
-        "key": "Authorization",
-        "value": settings.OKTA_HOOK_AUTH_VALUES[0],
-    }
+    assert inline["channel"]["config"]["authScheme"] == {"type": "HEADER", "key": "Authorization"}
+    assert inline["_secret"] == settings.OKTA_HOOK_AUTH_VALUES[0]
     assert events["verificationStatus"] == "VERIFIED"
     assert events["events"] == {"type": "EVENT_TYPE", "items": ["user.import.password"]}
-    assert events["channel"]["config"]["authScheme"] == {
-        "type": "HEADER",
-        "key": settings.OKTA_EVENT_HOOK_AUTH_HEADER,
-        "value": settings.OKTA_EVENT_HOOK_AUTH_VALUES[0],
-    }
+    assert events["_secret"] == settings.OKTA_EVENT_HOOK_AUTH_VALUES[0]
     _, _, refused = run("okta_register_hooks", public_url="http://portal.example.com")
     assert "must be https" in refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_register_hooks_sends_secrets_only_to_create_change_or_rotate(
+    fake_okta, live_server, settings
+):
+    run("okta_register_hooks", public_url=live_server.url)
+    (inline,) = fake_okta.inline_hooks.values()
+    settings.OKTA_HOOK_AUTH_VALUES = ["Basic bmV3OnNlY3JldA==", *settings.OKTA_HOOK_AUTH_VALUES]
+
+    quiet, _, _ = run("okta_register_hooks", public_url=live_server.url)
+    assert inline["_secret"] != settings.OKTA_HOOK_AUTH_VALUES[0]  # nothing to tell it apart
+    rotated, _, failure = run("okta_register_hooks", public_url=live_server.url, rotate_secret=True)
+
+    assert failure == ""
+    assert "already points at" in quiet
+    assert "updated the inline hook" in rotated and "rotating its secret" in rotated
+    assert inline["_secret"] == settings.OKTA_HOOK_AUTH_VALUES[0]
+    replace = [c for c in fake_okta.writes if c.method == "PUT"]
+    assert replace and all("type" not in c.body for c in replace if "inlineHooks" in c.path)
+
+    fake_okta.inline_hooks[inline["id"]]["channel"]["config"]["uri"] = "https://old.example/x"
+    moved, _, _ = run("okta_register_hooks", public_url=live_server.url)
+    assert "updated the inline hook" in moved and "URI https://old.example/x" in moved
+    assert inline["channel"]["config"]["uri"] == f"{live_server.url}/hooks/password-import"
 
 
 @pytest.mark.django_db
@@ -793,7 +895,7 @@ def test_pagination_never_follows_a_next_link_to_another_origin(fake_okta):
     seen = []
 
     with pytest.raises(OktaError, match="another origin"):
-        for item in client.system_log(filter='eventType eq "user.import.password"'):
+        for item in last_hour_of_imports(client):
             seen.append(item)
 
     assert len(seen) == 1  # the org's own page, then nothing from elsewhere

@@ -10,8 +10,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date, parse_datetime
 
+from hooks.urls import hook_path
 from legacy_users.hashing import get_format
 from legacy_users.services.audit import HashAudit
+from legacy_users.services.okta_profiles import ProfileCheck
 from okta_api import OktaClient, OktaError, okta_client
 
 MAX_PROBLEMS_SHOWN = 50
@@ -48,6 +50,36 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
     if problems > MAX_PROBLEMS_SHOWN:
         command.stderr.write(f"... and {problems - MAX_PROBLEMS_SHOWN} more")
     raise CommandError(f"{problems} of {audit.total} hashes cannot be verified.")
+
+
+def write_profile_check(command: BaseCommand, report: ProfileCheck) -> None:
+    """Print what Okta's schema says of the profiles still to push."""
+    out = command.stdout
+    out.write(f"{report.checked} profiles checked; Okta would refuse {report.refused}.")
+    for reason, count in report.reasons.most_common():
+        out.write(f"  {reason}: {count}")
+    for (attribute, source), count in report.fallbacks.most_common():
+        out.write(f"  {attribute} taken from {source} (OKTA_PROFILE_MAP's fallback): {count}")
+    for login, reasons in report.examples[:MAX_PROBLEMS_SHOWN]:
+        command.stderr.write(f"{login}: {reasons}")
+    if report.refused > len(report.examples):
+        command.stderr.write(f"... and {report.refused - len(report.examples)} more")
+
+
+def add_public_url_argument(parser) -> None:
+    """--public-url: where Okta calls the portal's hooks."""
+    parser.add_argument(
+        "--public-url", required=True, help="https://portal.example.com (where Okta calls)."
+    )
+
+
+def hook_locations(options) -> dict[str, str]:
+    """The public URL and the hooks' own paths, as the hook services take them."""
+    return {
+        "public_url": options["public_url"],
+        "inline_path": hook_path("password-import"),
+        "events_path": hook_path("okta-events"),
+    }
 
 
 def add_reading_arguments(parser) -> None:

@@ -151,9 +151,19 @@ def _attention(counts: dict[str, Any], hooks: HookStats, locked: int) -> list[At
             "?okta_push_state__exact=failed",
         ),
         Attention(
-            "Already in Okta, not on the hook (conflicts)",
+            "Already in Okta, not created by this portal (conflicts)",
             push.get(OktaPushState.CONFLICT, 0),
             "?okta_push_state__exact=conflict",
+        ),
+        Attention(
+            "Profiles Okta's schema refuses (not pushed until they change)",
+            push.get(OktaPushState.REFUSED, 0),
+            "?okta_push_state__exact=refused",
+        ),
+        Attention(
+            "Okta creates sent without an answer (retried by the next push)",
+            push.get(OktaPushState.UNANSWERED_HOOK, 0) + push.get(OktaPushState.UNANSWERED_HASH, 0),
+            "?okta_push_state__in=unanswered_hook,unanswered_hash",
         ),
         Attention(
             f"Users locked now{' (a lock storm?)' if locked > LOCK_STORM else ''}",

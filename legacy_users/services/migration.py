@@ -160,12 +160,16 @@ def users_purge_hashes(
     )
 
 
-def user_record_push(*, user_id: int, at: datetime, state: str, okta_id: str, error: str) -> None:
-    """Remember how the user was created in Okta (resumable pushes start from this)."""
+def user_record_push(
+    *, user_id: int, at: datetime, state: str, okta_id: str, error: str, refused_profile: str = ""
+) -> None:
+    """Remember how the user was created in Okta (resumable pushes start from this);
+    `refused_profile` is the digest of a profile Okta's schema refused."""
     LegacyUser.objects.filter(pk=user_id).update(
         okta_push_state=state,
         okta_id=okta_id,
         okta_push_error=error[:500],
+        okta_refused_profile=refused_profile,
         okta_pushed_at=at,
         updated_at=at,
     )

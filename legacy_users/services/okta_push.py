@@ -8,16 +8,24 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from legacy_users.hashing.okta_import import Credential, okta_hash_credential
-from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
+from legacy_users.models import LegacyUser, OktaPushState
 from legacy_users.services.migration import user_confirm_hash_import, user_record_push
-from okta_api import OktaClient, OktaError
-from okta_api.client import require_client, user_profile
+from legacy_users.services.okta_profiles import (
+    ProfileMap,
+    profile_digest,
+    profile_map,
+    profile_verdict,
+    users_unpushed,
+)
+from okta_api import OktaClient, OktaError, UserSchema
+from okta_api.client import require_client
 
 PUSH_BATCH = 200
 
@@ -38,6 +46,19 @@ class PushReport:
     states: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
+    #: Users refused before and not sent again: the profile to send has not changed.
+    unchanged_refusals: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One user's push: the state to record, Okta's id, the error or reason, and the
+    digest of a refused profile."""
+
+    state: OktaPushState
+    okta_id: str = ""
+    error: str = ""
+    refused_profile: str = ""
 
 
 def _credential(user: LegacyUser, strategy: PushStrategy) -> Credential | None:
@@ -46,39 +67,84 @@ def _credential(user: LegacyUser, strategy: PushStrategy) -> Credential | None:
     return okta_hash_credential(user.hash_format, user.password_hash, user.hash_check_params())
 
 
-def _push_one(client: OktaClient, user: LegacyUser, strategy: PushStrategy) -> tuple[str, str, str]:
-    """(state, Okta id, error) for one user; talks to Okta, never to the database."""
-    credential = _credential(user, strategy)
+#: What a create with no answer leaves behind, and what an earlier one of ours becomes once
+#: Okta reports the login taken.
+_UNANSWERED = {False: OktaPushState.UNANSWERED_HOOK, True: OktaPushState.UNANSWERED_HASH}
+_OURS = {
+    OktaPushState.UNANSWERED_HOOK: OktaPushState.LINKED,
+    OktaPushState.UNANSWERED_HASH: OktaPushState.IMPORTED_HASH,
+}
+
+
+def _create(
+    client: OktaClient, user: LegacyUser, profile: dict[str, Any], credential: Credential | None
+) -> Outcome:
+    """Create one user in Okta; talks to Okta, never to the database."""
     try:
-        profile = user_profile(
-            login=user.login, email=user.email, first_name=user.first_name, last_name=user.last_name
-        )
         created = client.create_user(profile, password_hash=credential)
     except OktaError as exc:
-        if exc.code == "E0000001" and any("already exists" in c for c in exc.causes):
-            try:
-                existing = client.get_user(user.login)
-            except OktaError as lookup:
-                return OktaPushState.FAILED, "", str(lookup)
-            provider = (existing.get("credentials") or {}).get("provider") or {}
-            if provider.get("type") == "IMPORT":
-                return OktaPushState.LINKED, existing.get("id", ""), ""
-            return (
-                OktaPushState.CONFLICT,
-                existing.get("id", ""),
-                "already in Okta with its own password (not on the password hook)",
+        if exc.login_taken:
+            return _taken(client, user)
+        if exc.profile_refused:
+            return Outcome(
+                OktaPushState.REFUSED,
+                error="Okta refused: " + ("; ".join(exc.causes) or exc.summary),
+                refused_profile=profile_digest(profile),
             )
-        return OktaPushState.FAILED, "", str(exc)
+        if exc.unanswered:
+            # The create may have been carried out: remember what was sent.
+            return Outcome(_UNANSWERED[credential is not None], error=str(exc))
+        return Outcome(OktaPushState.FAILED, error=str(exc))
     state = OktaPushState.IMPORTED_HASH if credential else OktaPushState.HOOK
-    return state, created.get("id", ""), ""
+    return Outcome(state, created.id)
+
+
+def _taken(client: OktaClient, user: LegacyUser) -> Outcome:
+    """Okta already has this login. It is ours only when our own record says we sent its
+    create and no answer came back; anything else is a conflict, with the reason."""
+    try:
+        existing = client.get_user(user.login)
+    except OktaError as exc:
+        return Outcome(OktaPushState.FAILED, error=str(exc))
+    ours = _OURS.get(OktaPushState(user.okta_push_state))
+    if ours is not None:
+        return Outcome(ours, existing.id)
+    if existing.provider == "IMPORT":
+        why = (
+            "already in Okta, waiting for a password import this portal did not set up (a "
+            "hook or hash user created elsewhere, or by a portal database since replaced)"
+        )
+    else:
+        why = f"already in Okta with its own password (provider {existing.provider or '?'})"
+    return Outcome(OktaPushState.CONFLICT, existing.id, why)
 
 
 def users_to_push() -> QuerySet[LegacyUser]:
-    """The pending users a push has work for: not yet created in Okta, or failed before."""
-    return LegacyUser.objects.filter(
-        status=MigrationStatus.PENDING,
-        okta_push_state__in=[OktaPushState.NOT_PUSHED, OktaPushState.FAILED],
-    )
+    """The pending users a push has work for: not yet created in Okta, failed or
+    unanswered before, or refused before (sent again once their profile changes)."""
+    return users_unpushed()
+
+
+def _outcome(
+    user: LegacyUser,
+    *,
+    strategy: PushStrategy,
+    schema: UserSchema,
+    mapping: ProfileMap,
+    client: OktaClient | None,
+) -> Outcome | None:
+    """What pushing `user` comes to (None: refused before, profile unchanged: skipped).
+    Without a client (a dry run) nothing is sent."""
+    verdict = profile_verdict(user, schema, mapping)
+    digest = profile_digest(verdict.profile)
+    if user.okta_push_state == OktaPushState.REFUSED and digest == user.okta_refused_profile:
+        return None
+    if verdict.problems:
+        return Outcome(OktaPushState.REFUSED, error=verdict.refused, refused_profile=digest)
+    credential = _credential(user, strategy)
+    if client is None:
+        return Outcome(OktaPushState.IMPORTED_HASH if credential else OktaPushState.HOOK)
+    return _create(client, user, verdict.profile, credential)
 
 
 def okta_users_push(
@@ -89,8 +155,15 @@ def okta_users_push(
     limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     among: QuerySet[LegacyUser] | None = None,
+    schema: UserSchema | None = None,
 ) -> PushReport:
     """Create the pending users not yet in Okta (and retry failed ones).
+
+    Each profile is built by OKTA_PROFILE_MAP and checked against the org's user schema
+    first (read from Okta; `schema` overrides it, and a dry run without a client uses
+    Okta's default): a profile Okta would refuse is not sent, and is recorded REFUSED with
+    the reasons, as is one Okta itself refuses (its `errorCauses`); neither is sent again
+    until the profile to send changes.
 
     `strategy` HOOK gives everyone the password-hook credential; AUTO sends the legacy
     hash itself where Okta can import it (such users are confirmed at once: Okta holds their
@@ -99,6 +172,10 @@ def okta_users_push(
     operator's selection in the admin).
     """
     report = PushReport(dry_run=dry_run)
+    okta = None if dry_run else require_client(client, "pushing users")
+    if schema is None:
+        schema = client.user_schema() if client is not None else UserSchema.okta_default()
+    mapping = profile_map()
     users = users_to_push().order_by("pk")
     if among is not None:
         users = users.filter(pk__in=among.values("pk"))
@@ -106,40 +183,41 @@ def okta_users_push(
         users = users[:limit]
     done = 0
     batch: list[LegacyUser] = []
-    if dry_run:
 
-        def outcome(user: LegacyUser) -> tuple[str, str, str]:
-            state = (
-                OktaPushState.IMPORTED_HASH if _credential(user, strategy) else OktaPushState.HOOK
-            )
-            return state, "", ""
-
-    else:
-        okta = require_client(client, "pushing users")
-
-        def outcome(user: LegacyUser) -> tuple[str, str, str]:
-            return _push_one(okta, user, strategy)
+    def outcome(user: LegacyUser) -> Outcome | None:
+        return _outcome(user, strategy=strategy, schema=schema, mapping=mapping, client=okta)
 
     def flush(pool: ThreadPoolExecutor) -> None:
         nonlocal done
-        results = list(map(outcome, batch)) if dry_run else list(pool.map(outcome, batch))
+        results = list(pool.map(outcome, batch)) if okta else list(map(outcome, batch))
         now = timezone.now()
-        for user, (state, okta_id, error) in zip(batch, results, strict=True):
-            report.states[state] += 1
-            if error and len(report.errors) < 50:
-                report.errors.append((user.login, error))
+        for user, result in zip(batch, results, strict=True):
+            if result is None:
+                report.unchanged_refusals += 1
+                continue
+            report.states[result.state] += 1
+            if result.error and len(report.errors) < 50:
+                report.errors.append((user.login, result.error))
             if dry_run:
                 continue
-            user_record_push(user_id=user.pk, at=now, state=state, okta_id=okta_id, error=error)
-            if state == OktaPushState.IMPORTED_HASH:
+            user_record_push(
+                user_id=user.pk,
+                at=now,
+                state=result.state,
+                okta_id=result.okta_id,
+                error=result.error,
+                refused_profile=result.refused_profile,
+            )
+            if result.state == OktaPushState.IMPORTED_HASH:
                 user_confirm_hash_import(user_id=user.pk, at=now)
         done += len(batch)
         batch.clear()
         if on_progress:
             on_progress(done)
 
+    fields = (*LegacyUser.CHECK_FIELDS, "profile", "okta_push_state", "okta_refused_profile")
     with ThreadPoolExecutor(max_workers=max(1, settings.OKTA_API_CONCURRENCY)) as pool:
-        for user in users.only(*LegacyUser.CHECK_FIELDS).iterator(chunk_size=PUSH_BATCH):
+        for user in users.only(*fields).iterator(chunk_size=PUSH_BATCH):
             batch.append(user)
             if len(batch) >= PUSH_BATCH:
                 flush(pool)

@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from legacy_users.management.common import okta_session
 from legacy_users.models import OktaPushState
+from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_push import PushStrategy, okta_users_push, users_to_push
 
 
@@ -11,7 +12,9 @@ class Command(BaseCommand):
         "Create the pending legacy users in Okta. --strategy hook gives them the password "
         "import hook; --strategy auto sends the legacy hash itself where Okta can import it "
         "(bcrypt, salted SHA/MD5, PBKDF2-SHA256/512) and the hook for the rest. Resumable: "
-        "users already pushed are skipped, failed ones are tried again."
+        "users already pushed are skipped, failed ones are tried again. Every profile is checked "
+        "against the org's user schema first: one Okta would refuse is not sent, and is "
+        "reported with the reason."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +38,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"... {count}/{todo} users")
 
         try:
-            with okta_session(needed=not options["dry_run"]) as client:
+            # A dry run checks the profiles against the org's schema when Okta is configured.
+            needed = not options["dry_run"] or okta_api_configured()
+            with okta_session(needed=needed) as client:
                 report = okta_users_push(
                     client=client,
                     strategy=PushStrategy(options["strategy"]),
@@ -50,11 +55,21 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix} {sum(report.states.values())} users:")
         for state, count in report.states.most_common():
             self.stdout.write(f"  {labels.get(state, state)}: {count}")
+        if report.unchanged_refusals:
+            self.stdout.write(
+                f"  Not sent again, profile unchanged since Okta's schema refused it: "
+                f"{report.unchanged_refusals}"
+            )
         for login, error in report.errors:
             self.stderr.write(self.style.ERROR(f"{login}: {error}"))
         if client is not None and client.waited:
             self.stdout.write(f"Waited {client.waited:.1f} s for Okta's rate limits.")
-        if report.states.get(OktaPushState.FAILED):
+        failed = report.states.get(OktaPushState.FAILED, 0)
+        unanswered = report.states.get(OktaPushState.UNANSWERED_HOOK, 0) + report.states.get(
+            OktaPushState.UNANSWERED_HASH, 0
+        )
+        if failed or unanswered:
             raise CommandError(
-                f"{report.states[OktaPushState.FAILED]} users failed; run again to retry them."
+                f"{failed} users failed and Okta did not answer for {unanswered}; run again "
+                "to retry them."
             )

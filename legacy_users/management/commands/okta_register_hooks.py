@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hooks.urls import hook_path
-from legacy_users.management.common import okta_session
+from legacy_users.management.common import add_public_url_argument, hook_locations, okta_session
 from legacy_users.services.okta_hooks import okta_hooks_register
 
 
@@ -9,22 +8,25 @@ class Command(BaseCommand):
     help = (
         "Create (or update) and activate Okta's password import inline hook pointing at "
         "<public-url>/hooks/password-import, and the user.import.password event hook at "
-        "<public-url>/hooks/okta-events, which Okta then verifies. Idempotent."
+        "<public-url>/hooks/okta-events, which Okta then verifies. Idempotent: a hook Okta "
+        "already holds as wanted is not written again."
     )
 
     def add_arguments(self, parser):
+        add_public_url_argument(parser)
         parser.add_argument(
-            "--public-url", required=True, help="https://portal.example.com (where Okta calls)."
+            "--rotate-secret",
+            action="store_true",
+            help="Send the hooks' secrets (the first of OKTA_HOOK_AUTH_VALUES and of "
+            "OKTA_EVENT_HOOK_AUTH_VALUES) even when nothing else changed. Okta never shows a "
+            "hook's secret, so a changed secret is only sent with this flag.",
         )
 
     def handle(self, *args, **options):
         with okta_session() as client:
             try:
                 actions = okta_hooks_register(
-                    client=client,
-                    public_url=options["public_url"],
-                    inline_path=hook_path("password-import"),
-                    events_path=hook_path("okta-events"),
+                    client=client, rotate_secret=options["rotate_secret"], **hook_locations(options)
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
