@@ -26,6 +26,7 @@ from legacy_users.services.export import BASE_FIELDS, stream_csv
 from legacy_users.services.migration import user_unlock, users_purge_hashes
 from legacy_users.services.okta_push import okta_users_push
 from legacy_users.services.user_counts import user_counts
+from okta_api import OktaError
 from okta_api.client import okta_client
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
@@ -273,8 +274,12 @@ class LegacyUserAdmin(admin.ModelAdmin):
         if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
             self.message_user(request, "The Okta API is not configured.", messages.ERROR)
             return
-        with okta_client() as client:
-            report = okta_users_push(client=client, among=queryset)
+        try:
+            with okta_client() as client:
+                report = okta_users_push(client=client, among=queryset)
+        except OktaError as exc:  # the org's schema could not be read: nothing was sent
+            self.message_user(request, f"Nothing pushed: {exc}", messages.ERROR)
+            return
         states = ", ".join(f"{state}: {n}" for state, n in report.states.items() if n)
         pushed = sum(report.states.values())
         self.message_user(

@@ -110,3 +110,21 @@ def test_a_push_from_a_selection_touches_only_the_selection(make_user):
     )
 
     assert sum(report.states.values()) == 1
+
+
+def test_a_push_from_the_admin_reports_refusals_and_okta_failures(client, make_user, fake_okta):
+    good = make_user(
+        login="ada@example.com", email="ada@example.com", first_name="Ada", last_name="L"
+    )
+    odd = make_user(login="john.doe", password="x")
+    operator = _member(client, "Operator")
+    selected = {"action": "push_users", "_selected_action": [good.pk, odd.pk]}
+
+    page = operator.post(USERS, selected, follow=True).content.decode()
+
+    assert "Pushed 2 of the selected users (hook: 1, refused: 1)" in page
+    assert "ohn.doe: login: not an email address" in page  # the admin capitalises it
+    fake_okta.fail_next = [403]
+    LegacyUser.objects.filter(pk=odd.pk).update(login="john.doe@example.com")
+    page = operator.post(USERS, selected, follow=True).content.decode()
+    assert "Nothing pushed: Okta 403" in page
