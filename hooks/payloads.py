@@ -143,4 +143,9 @@ class EventHookDelivery:
         events = _member(body, "data.events")
         if not isinstance(events, list):
             raise HookError(400, "invalid_body", "data.events must be a list of events.")
+        cap = hook_settings().event_max_events
+        if len(events) > cap:
+            raise HookError(
+                413, "too_many_events", f"data.events holds {len(events)} events; at most {cap}."
+            )
         return cls(events)

@@ -25,6 +25,8 @@ class HookSettings:
     auth_values: tuple[str, ...]
     event_auth_header: str
     event_auth_values: tuple[str, ...]
+    #: Events one event hook delivery may carry.
+    event_max_events: int
     #: OAuth 2.0 bearer tokens on the password import hook.
     oauth_issuer: str
     oauth_audience: str
@@ -61,6 +63,7 @@ def hook_settings() -> HookSettings:
         auth_values=tuple(read("OKTA_HOOK_AUTH_VALUES")),
         event_auth_header=str(read("OKTA_EVENT_HOOK_AUTH_HEADER")),
         event_auth_values=tuple(read("OKTA_EVENT_HOOK_AUTH_VALUES")),
+        event_max_events=int(read("OKTA_EVENT_HOOK_MAX_EVENTS")),
         oauth_issuer=str(read("OKTA_HOOK_OAUTH_ISSUER")),
         oauth_audience=str(read("OKTA_HOOK_OAUTH_AUDIENCE")),
         oauth_scope=str(read("OKTA_HOOK_OAUTH_SCOPE")),

@@ -241,6 +241,9 @@ if OKTA_HOOK_OAUTH_ISSUER:
 # whoever holds the password hook's secret cannot forge confirmations. Unset: the event
 # endpoint answers 404 and confirmations come from the System Log (`okta_sync_imports`).
 OKTA_EVENT_HOOK_AUTH_HEADER = env.str("OKTA_EVENT_HOOK_AUTH_HEADER", default="Authorization")
+# Events one event hook delivery may carry: Okta batches a few at a time; a body of
+# thousands is an attack on the worker, answered 413 before any is read.
+OKTA_EVENT_HOOK_MAX_EVENTS = env.int("OKTA_EVENT_HOOK_MAX_EVENTS", default=100)
 OKTA_EVENT_HOOK_AUTH_VALUES = [
     value for value in env.list("OKTA_EVENT_HOOK_AUTH_VALUES", default=[]) if value.strip()
 ]

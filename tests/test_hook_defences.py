@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legacy_users.hashing import registry
-from legacy_users.models import LegacyUser, MigrationStatus, VerificationAttempt
+from legacy_users.models import LegacyUser, MigrationStatus, OktaEvent, VerificationAttempt
 from legacy_users.services import password_import
 from tests.conftest import hammer, import_request, needs_redis, verdict
 
@@ -580,3 +580,18 @@ def test_redis_counters_count_in_one_round_trip_and_expire(settings):
         assert cache.count_all([("a", 60), ("b", 1)]) == [(3, False), (1, True)]
     finally:
         cache.clear()
+
+
+def test_an_event_delivery_over_the_cap_is_refused_before_any_is_read(
+    client, event_headers, settings
+):
+    settings.OKTA_EVENT_HOOK_MAX_EVENTS = 100
+    body = {"data": {"events": [1] * 101}}
+
+    response = client.post(
+        "/hooks/okta-events", data=body, content_type="application/json", headers=event_headers
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_many_events"
+    assert OktaEvent.objects.count() == 0

@@ -988,3 +988,16 @@ def test_hook_paths_are_the_hooks_own_urls():
     assert hook_path("password-import") == reverse("hooks:password-import")
     assert hook_path("okta-events") == reverse("hooks:okta-events")
     assert hook_path("password-import") == "/hooks/password-import"
+
+
+def test_hook_preview_never_sends_a_secret_over_plain_http_to_another_host(monkeypatch):
+    sent = []
+    monkeypatch.setattr("httpx.post", lambda *a, **k: sent.append((a, k)))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pw\n"))
+
+    _, _, failure = run(
+        "hook_preview", url="http://portal.example.com", login="a@example.com", password_stdin=True
+    )
+
+    assert failure.startswith("--url must be https://")
+    assert sent == []

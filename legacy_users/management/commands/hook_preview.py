@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hooks.urls import hook_path
 from legacy_users.hook_settings import hook_settings
 from legacy_users.management.common import okta_session
+from okta_api import https_or_local
 from okta_api.client import password_import_request
 
 
@@ -31,6 +32,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["url"] and not https_or_local(options["url"]):
+            # The call carries the hook's secret and a typed password.
+            raise CommandError(
+                "--url must be https:// (http:// only for 127.0.0.1/localhost): the call "
+                "carries the hook's secret and the password"
+            )
         password = (
             sys.stdin.readline().rstrip("\n")
             if options["password_stdin"]
