@@ -15,9 +15,9 @@ import json
 import logging
 import threading
 import time
-import urllib.request
 from typing import Any
 
+import httpx
 import jwt
 
 from hooks.errors import ServiceUnavailable
@@ -29,38 +29,71 @@ logger = logging.getLogger(__name__)
 LEEWAY_SECONDS = 60
 #: An unknown `kid` triggers a JWKS re-fetch at most this often (keys rotate rarely).
 REFETCH_SECONDS = 60
-FETCH_TIMEOUT_SECONDS = 2.0
+#: Each network step of a fetch (connect, read) gives up after this long: the hook's whole
+#: answer must leave within Okta's 3 seconds.
+FETCH_TIMEOUT_SECONDS = 1.0
+MAX_REDIRECTS = 3
+MAX_DOCUMENT_BYTES = 1 << 20
 
 
 class JwksError(Exception):
     """The issuer's signing keys could not be fetched."""
 
 
+def _stay_on_https(request: httpx.Request) -> None:
+    # Called for the first request and for every redirect it follows.
+    if not https_or_local(str(request.url)):
+        raise JwksError("JWKS and discovery URLs must be https, redirects included")
+
+
 def _get_json(url: str) -> dict[str, Any]:
-    if not https_or_local(url):
-        raise JwksError("JWKS and discovery URLs must be https")
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    """A JSON document from the issuer: https only (http on loopback), through at most a
+    few redirects that stay on https, in at most a second per step, at most 1 MiB."""
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
-            document: dict[str, Any] = json.loads(response.read(1 << 20))
-            return document
-    except (OSError, ValueError) as exc:
+        with (
+            httpx.Client(
+                timeout=FETCH_TIMEOUT_SECONDS,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                event_hooks={"request": [_stay_on_https]},
+                headers={"Accept": "application/json"},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            response.raise_for_status()
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_DOCUMENT_BYTES:
+                    raise JwksError(f"{url} answers more than 1 MiB")
+        document = json.loads(body)
+    except (httpx.HTTPError, ValueError) as exc:
         raise JwksError(f"cannot fetch {url}: {type(exc).__name__}") from None
+    if not isinstance(document, dict):
+        raise JwksError(f"{url} is not a JSON object")
+    return document
 
 
 class JwksCache:
     """The issuer's signing keys by `kid`: fetched once, re-fetched on an unknown kid at most
-    once a minute (so a flood of forged kids cannot turn into a flood of fetches)."""
+    once a minute (so a flood of forged kids cannot turn into a flood of fetches).
+
+    A fetch runs outside the lock, one at a time: tokens with a known kid are checked from
+    the cached keys meanwhile; a caller with an unknown kid waits for the fetch under way
+    (not for the lock) and then reads its result."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._jwks_url = ""
+        self._fetching: threading.Event | None = None
+        self._failure: JwksError | None = None
 
     def clear(self) -> None:
         with self._lock:
             self._keys, self._fetched_at, self._jwks_url = {}, float("-inf"), ""
+            self._failure = None
 
     def _url(self) -> str:
         config = hook_settings()
@@ -73,7 +106,7 @@ class JwksCache:
                 "/.well-known/openid-configuration",
             ):
                 try:
-                    self._jwks_url = _get_json(issuer + path)["jwks_uri"]
+                    self._jwks_url = str(_get_json(issuer + path)["jwks_uri"])
                     break
                 except (JwksError, KeyError, TypeError):
                     continue
@@ -81,19 +114,48 @@ class JwksCache:
                 raise JwksError("the issuer's discovery document names no jwks_uri")
         return self._jwks_url
 
+    def _fetch(self) -> dict[str, jwt.PyJWK]:
+        try:
+            keys = jwt.PyJWKSet.from_dict(_get_json(self._url())).keys
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise JwksError(f"the JWKS does not parse ({type(exc).__name__})") from None
+        return {k.key_id: k for k in keys if k.key_id and k.key_type == "RSA"}
+
     def key(self, kid: str) -> jwt.PyJWK | None:
         with self._lock:
             if kid in self._keys:
                 return self._keys[kid]
-            if time.monotonic() - self._fetched_at < REFETCH_SECONDS:
-                return None
-            self._fetched_at = time.monotonic()
-            try:
-                keys = jwt.PyJWKSet.from_dict(_get_json(self._url())).keys
-            except (jwt.PyJWTError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise JwksError(f"the JWKS does not parse ({type(exc).__name__})") from None
-            self._keys = {k.key_id: k for k in keys if k.key_id and k.key_type == "RSA"}
-            return self._keys.get(kid)
+            fetching = self._fetching
+            if fetching is None:
+                if time.monotonic() - self._fetched_at < REFETCH_SECONDS:
+                    return None
+                self._fetched_at = time.monotonic()
+                fetching = self._fetching = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            fetching.wait(FETCH_TIMEOUT_SECONDS * 4)
+            with self._lock:
+                if kid not in self._keys and self._failure is not None:
+                    raise self._failure
+                return self._keys.get(kid)
+        failure = None
+        keys: dict[str, jwt.PyJWK] = {}
+        try:
+            keys = self._fetch()
+        except JwksError as exc:
+            failure = exc
+        finally:
+            with self._lock:
+                if failure is None:
+                    self._keys = keys
+                self._failure = failure
+                self._fetching = None
+            fetching.set()
+        if failure is not None:
+            raise failure
+        return keys.get(kid)
 
 
 jwks = JwksCache()

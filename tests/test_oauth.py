@@ -37,10 +37,20 @@ class AuthorizationServer:
         self.keys = []
         self.jwks_body = None  # a whole JWKS document to serve instead (tests)
         self.jwks_fetches = 0
+        self.jwks_delay = 0.0  # seconds the JWKS takes to answer
+        self.redirect_to = None  # answer every request with a redirect there
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if server.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path == "/oauth2/default/v1/keys" and server.jwks_delay:
+                    time.sleep(server.jwks_delay)
                 if self.path == "/oauth2/default/.well-known/oauth-authorization-server":
                     body = {"issuer": server.issuer, "jwks_uri": server.issuer + "/v1/keys"}
                 elif self.path == "/oauth2/default/v1/keys":
@@ -271,3 +281,37 @@ def test_a_jwks_that_cannot_be_had_is_a_fast_503_not_a_500_or_401(
     assert response["Retry-After"] == "1"
     assert time.monotonic() - started < 2.5
     assert "hook OAuth:" in caplog.text
+
+
+def test_a_redirect_to_plain_http_is_never_followed(auth_server, make_user, post_hook):
+    from hooks.oauth import JwksError, _get_json
+
+    auth_server.redirect_to = "http://issuer.example.com/keys"
+
+    with pytest.raises(JwksError, match="redirects included"):
+        _get_json(auth_server.issuer + "/v1/keys")
+
+
+def test_a_slow_fetch_for_a_new_kid_never_holds_up_tokens_with_known_keys(
+    auth_server, make_user, post_hook
+):
+    make_user(password="Okta")
+    assert call(post_hook, token(auth_server)).status_code == 200  # key-1 cached
+    rogue = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    auth_server.jwks_delay = 0.8
+    jwks._fetched_at = float("-inf")  # as if the last fetch were long ago
+    from hooks.oauth import validate_bearer
+
+    unknown = threading.Thread(
+        target=validate_bearer, args=(token(auth_server, key=rogue, kid="new"),)
+    )
+    unknown.start()
+    time.sleep(0.1)  # the fetch for "new" is under way
+    started = time.monotonic()
+    claims = validate_bearer(token(auth_server))
+    elapsed = time.monotonic() - started
+    unknown.join()
+
+    assert claims is not None
+    assert elapsed < 0.3  # served from the cached keys, not after the fetch
+    assert auth_server.jwks_fetches == 2
