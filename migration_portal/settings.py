@@ -70,8 +70,10 @@ MIDDLEWARE = [
 # --- Which faces this process serves -------------------------------------------------------
 # Okta's hooks and the operators' admin run from the same code; production serves them from
 # separate processes (HOOKS_ENABLED=false on the admin's, ADMIN_ENABLED=false on the hook's)
-# so an admin login's password hashing never takes a worker Okta is waiting on.
-ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
+# so an admin login's password hashing never takes a worker Okta is waiting on. In
+# production the admin is off unless asked for: a process Okta reaches from the internet
+# serves the hooks only, and the admin's process says ADMIN_ENABLED=true.
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=DEBUG)
 HOOKS_ENABLED = env.bool("HOOKS_ENABLED", default=True)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 if not ADMIN_ENABLED:
@@ -88,16 +90,31 @@ if ADMIN_URL == "/" or ADMIN_URL.startswith(("hooks/", "healthz")):
 if not ADMIN_ENABLED and not HOOKS_ENABLED:
     raise ImproperlyConfigured("ADMIN_ENABLED and HOOKS_ENABLED are both off: nothing to serve.")
 
-# Admin logins are throttled by django-axes: after ADMIN_LOGIN_FAILURE_LIMIT failures from
-# one address (for one username, or in all) that address is refused, without hashing, for
-# ADMIN_LOGIN_COOLOFF_MINUTES.
+# Admin logins are throttled by django-axes: after ADMIN_LOGIN_FAILURE_LIMIT failures for one
+# username from one address, that username is refused from that address, without hashing,
+# for ADMIN_LOGIN_COOLOFF_MINUTES. Keyed by both, so failures for a made-up username lock
+# nobody else out, and a real operator elsewhere is not locked out by a guesser.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address: REMOTE_ADDR, or behind ADMIN_PROXY_COUNT reverse proxies that each
+# append the address they saw to X-Forwarded-For, the entry the outermost one appended
+# (django-ipware; what a client wrote in the header itself is never taken).
+ADMIN_PROXY_COUNT = env.int("ADMIN_PROXY_COUNT", default=0)
+if ADMIN_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ADMIN_PROXY_COUNT must be 0 or more")
+if ADMIN_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    # ipware counts the proxies listed in the header: all but the one Django sees. Not
+    # strict: entries a client wrote before the proxies' own are ignored, not an error.
+    AXES_IPWARE_PROXY_COUNT = ADMIN_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "migration_portal.urls"

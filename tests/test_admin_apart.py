@@ -6,6 +6,7 @@ import importlib
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import clear_url_caches
 
 import migration_portal.urls
@@ -96,17 +97,93 @@ def test_admin_logins_are_throttled_before_any_hashing(client, settings, count_a
     ]
     hashed_while_guessing = len(count_admin_hashing)
     locked = client.post(login, {"username": "operator", "password": "right-password-123"})
+    hashed_when_locked = len(count_admin_hashing)
     other_user = client.post(login, {"username": "nobody", "password": "x"})
 
     # The form again, with an error; the failure that reaches the limit locks at once.
     assert failures == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
     assert hashed_while_guessing == settings.AXES_FAILURE_LIMIT
     assert locked.status_code == 429  # even the right password, from this address
-    assert other_user.status_code == 429
-    assert len(count_admin_hashing) == hashed_while_guessing  # refused without hashing
+    assert other_user.status_code == 200  # failures for one username lock only that one
+    assert hashed_when_locked == hashed_while_guessing  # refused without hashing
     elsewhere = client.post(
         login,
         {"username": "operator", "password": "right-password-123"},
         REMOTE_ADDR="198.51.100.20",
     )
     assert elsewhere.status_code == 302  # the operator, from another address
+
+
+def test_guesses_through_the_proxy_lock_only_the_guesser(client, settings, count_admin_hashing):
+    """Behind a TLS proxy every request comes from the proxy's address: the client is the
+    address the proxy appended to X-Forwarded-For, never one the client wrote there."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    settings.AXES_IPWARE_PROXY_COUNT = 0  # ADMIN_PROXY_COUNT=1
+    settings.IPWARE_STRICT = False
+    User.objects.create_superuser("operator", "ops@example.com", "right-password-123")
+    login = "/admin/login/?next=/admin/"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    for i in range(settings.AXES_FAILURE_LIMIT + 2):
+        # The attacker also forges a header entry of the operator's address.
+        client.post(
+            login,
+            {"username": "operator", "password": f"guess-{i}"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.66",
+            **proxy,
+        )
+        client.post(
+            login,
+            {"username": f"made-up-{i}", "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+            **proxy,
+        )
+    operator = client.post(
+        login,
+        {"username": "operator", "password": "right-password-123"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    attacker = Client().post(
+        login,
+        {"username": "operator", "password": "right-password-123"},
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+        **proxy,
+    )
+
+    assert operator.status_code == 302  # signed in: the guesses were not made from there
+    assert attacker.status_code == 429
+
+
+def test_production_serves_no_admin_unless_asked(settings):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "migration_portal.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0z1x2c3v4b5n6m7-production",
+        "OKTA_HOOK_AUTH_VALUES": "a-long-random-shared-secret-for-okta",
+    }
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.ADMIN_ENABLED, s.HOOKS_ENABLED, getattr(s, 'AXES_IPWARE_PROXY_COUNT', None))"
+    root = Path(__file__).resolve().parent.parent
+
+    def faces(**more):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**env, **more},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.stdout.strip()
+
+    assert faces() == "False True None"
+    assert faces(ADMIN_ENABLED="true", HOOKS_ENABLED="false") == "True False None"
+    assert faces(DEBUG="true") == "True True None"
+    # Two proxies append to X-Forwarded-For: ipware counts the one listed before Django's.
+    assert faces(ADMIN_ENABLED="true", ADMIN_PROXY_COUNT="2") == "True True 1"
