@@ -95,12 +95,21 @@ def population(make_user):
 
 
 def test_the_dashboard_moves_after_a_sign_in(page, live_server, population, post_hook):
+    refused = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
     _person("admin", is_superuser=True)
     _log_in(page, live_server, "admin")
     verified = page.locator('[data-stage="Verified (we said VERIFIED)"]')
     assert verified.inner_text() == "0"
     assert page.evaluate("typeof Chart") == "function"  # the vendored Chart.js loaded
     assert _no_horizontal_scroll(page)
+    # Under the admin's Content-Security-Policy: the chart drew, the bars have their
+    # lengths, and the browser refused nothing.
+    assert page.evaluate("document.getElementById('per-day-chart').width") > 0
+    assert page.evaluate(
+        "[...document.querySelectorAll('#funnel .bar > div')].some(b => b.style.width === '100%')"
+    )
+    assert refused == []
 
     post_hook(import_request("isaac.brock@example.com", "Okta"))
     page.reload()
