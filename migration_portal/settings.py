@@ -122,6 +122,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+# The exported profile attributes (extra columns) the admin shows to operators and viewers;
+# superusers see them all. An export's unknown columns can hold secrets (a second hash, a
+# TOTP seed): nothing is shown unless listed.
+ADMIN_PROFILE_ATTRIBUTES = env.list("ADMIN_PROFILE_ATTRIBUTES", default=[])
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The client's address: REMOTE_ADDR, or behind ADMIN_PROXY_COUNT reverse proxies that each
 # append the address they saw to X-Forwarded-For, the entry the outermost one appended

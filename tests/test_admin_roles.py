@@ -128,3 +128,19 @@ def test_a_push_from_the_admin_reports_refusals_and_okta_failures(client, make_u
     LegacyUser.objects.filter(pk=odd.pk).update(login="john.doe@example.com")
     page = operator.post(USERS, selected, follow=True).content.decode()
     assert "Nothing pushed: Okta 403" in page
+
+
+def test_a_viewer_sees_only_the_allow_listed_profile_attributes(client, make_user, settings):
+    settings.ADMIN_PROFILE_ATTRIBUTES = ["department"]
+    user = make_user(
+        password="x", profile={"department": "research", "totp_seed": "JBSWY3DPEHPK3PXP"}
+    )
+    viewer = _member(client, "Viewer")
+
+    page = viewer.get(f"/admin/legacy_users/legacyuser/{user.pk}/change/").content.decode()
+    probe = viewer.get("/admin/legacy_users/legacyuser/?profile__totp_seed__startswith=J")
+
+    assert "research" in page
+    assert "JBSWY3DPEHPK3PXP" not in page and "totp_seed" not in page
+    assert "1 more not shown" in page
+    assert probe.status_code == 400  # no filtering on the profile: it would be an oracle

@@ -149,6 +149,27 @@ def test_errors_file_lists_every_bad_row_with_its_content(tmp_path):
     assert len(lines) == 3
 
 
+def test_the_errors_file_is_private_and_keeps_hashes_only_when_asked(tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(
+        "login,password_hash,salt,first_name\n"
+        "=HYPERLINK(1)@example.com,zz,pepper-ish,=cmd|' /C calc'!A0\n"
+        ",$2b$04$secret-looking-hash,s4lt,a\n"
+    )
+    errors = tmp_path / "errors.csv"
+    errors.write_text("an older file, readable by all")
+    errors.chmod(0o644)
+
+    load(str(path), errors_file=str(errors), max_errors=5)
+
+    assert errors.stat().st_mode & 0o777 == 0o600
+    text = errors.read_text()
+    assert "secret-looking-hash" not in text and "s4lt" not in text and "pepper-ish" not in text
+    assert "'=HYPERLINK(1)@example.com" in text  # safe to open in a spreadsheet
+    load(str(path), errors_file=str(errors), errors_with_hashes=True, max_errors=5)
+    assert "secret-looking-hash" in errors.read_text()
+
+
 def test_an_unwritable_errors_file_is_a_clear_error_and_loads_nothing(tmp_path):
     path = tmp_path / "users.csv"
     path.write_text(f"login,password_hash\nada@example.com,{BCRYPT}\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,10 +30,13 @@ from legacy_users.loading.staging import (
 from legacy_users.loading.validation import LoadDefaults, RowError, RowValidator, UserRecord
 from legacy_users.metrics import LOADER_ROWS
 from legacy_users.models import LoadOutcome, LoadRun
+from legacy_users.services.export import spreadsheet_safe
 
 PROGRESS_EVERY = 10_000
 #: Bad rows kept in memory (and in the run's record); all of them go to --errors-file.
 ERRORS_KEPT = 1000
+#: A row's fields the errors file leaves out unless asked (`--errors-with-hashes`).
+SECRETS = frozenset({"password_hash", "salt", "hash_params"})
 
 
 @dataclass(slots=True)
@@ -70,17 +74,24 @@ class _RollBack(Exception):
 
 
 class ErrorsFile:
-    """The bad rows, streamed to a CSV: position, login, reason, and the row as JSON."""
+    """The bad rows, streamed to a CSV: position, login, reason, and the row as JSON.
 
-    def __init__(self, path: str | None) -> None:
+    The file is created readable by its owner only (0600), holds no hash, salt or hash
+    parameters unless `with_hashes`, and is safe to open in a spreadsheet (formula-leading
+    cells neutralised, as the exports are)."""
+
+    def __init__(self, path: str | None, *, with_hashes: bool = False) -> None:
         self.path = path
+        self.with_hashes = with_hashes
         self._file: TextIO | None = None
         self._writer: Any = None  # a csv writer, once the file is open
 
     def __enter__(self) -> ErrorsFile:
         if self.path:
             try:
-                self._file = open(self.path, "w", newline="", encoding="utf-8")
+                descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+                self._file = open(descriptor, "w", newline="", encoding="utf-8")
             except OSError as exc:
                 raise SourceError(
                     f"cannot write the errors file {self.path!r}: {exc.strerror}"
@@ -97,8 +108,10 @@ class ErrorsFile:
 
     def write(self, error: RowError, fields: Mapping[str, Any] | None) -> None:
         if self._writer is not None:
-            row = json.dumps(dict(fields), ensure_ascii=False, default=str) if fields else ""
-            self._writer.writerow([error.line, error.login, error.reason, row])
+            kept = {k: v for k, v in (fields or {}).items() if self.with_hashes or k not in SECRETS}
+            row = json.dumps(kept, ensure_ascii=False, default=str) if kept else ""
+            cells = [error.login, error.reason, row]
+            self._writer.writerow([error.line, *map(spreadsheet_safe, cells)])
 
     def __exit__(self, *exc: object) -> None:
         if self._file is not None:
@@ -117,6 +130,7 @@ def legacy_users_load(
     dry_run: bool = False,
     max_errors: int = 0,
     errors_file: str | None = None,
+    errors_with_hashes: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
     """Validate every row of `path` and upsert the users, atomically.
@@ -140,7 +154,10 @@ def legacy_users_load(
     started = timezone.now()
     outcome, message = LoadOutcome.FAILED, ""
     try:
-        with open_source(path, file_format) as src, ErrorsFile(errors_file) as bad_rows:
+        with (
+            open_source(path, file_format) as src,
+            ErrorsFile(errors_file, with_hashes=errors_with_hashes) as bad_rows,
+        ):
             report.file_format, report.unit = src.file_format, src.unit
             try:
                 with transaction.atomic():

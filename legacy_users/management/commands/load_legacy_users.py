@@ -77,7 +77,17 @@ class Command(BaseCommand):
             default=0,
             help="Bad rows to tolerate (left out); over this, nothing is written. Default 0.",
         )
-        parser.add_argument("--errors-file", default=None, help="Write the bad rows to this CSV.")
+        parser.add_argument(
+            "--errors-file",
+            default=None,
+            help="Write the bad rows to this CSV (created readable by you only, 0600; no "
+            "hash, salt or hash parameters unless --errors-with-hashes).",
+        )
+        parser.add_argument(
+            "--errors-with-hashes",
+            action="store_true",
+            help="Keep the bad rows' hashes, salts and hash parameters in --errors-file.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Do everything, report, then roll back."
         )
@@ -120,6 +130,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 max_errors=options["max_errors"],
                 errors_file=options["errors_file"],
+                errors_with_hashes=options["errors_with_hashes"],
                 on_progress=progress,
             )
         except SourceError as exc:
