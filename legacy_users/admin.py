@@ -378,7 +378,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
         `audit_hashes` decide: not every hash of an importable format is (unsalted, too few
         PBKDF2 rounds)."""
         return (
-            okta_hash_credential(obj.hash_format, obj.password_hash, obj.hash_check_params())
+            okta_hash_credential(
+                obj.hash_format, obj.password_hash, obj.hash_check_params(resolve=False)
+            )
             is not None
         )
 

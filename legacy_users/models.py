@@ -140,9 +140,11 @@ class LegacyUser(models.Model):
         "hash_params",
     )
 
-    def hash_check_params(self) -> dict:
-        """The parameters the user's hash format is checked with (`hash_check_params`)."""
-        return hash_check_params(self.login, self.salt, self.hash_params)
+    def hash_check_params(self, *, resolve: bool = True) -> dict:
+        """The parameters the user's hash format is checked with (`hash_check_params`);
+        without `resolve`, secret parameters stay references (whether Okta can import a
+        hash never depends on a secret's value: a secret makes it unimportable)."""
+        return hash_check_params(self.login, self.salt, self.hash_params, resolve=resolve)
 
 
 class AttemptOutcome(models.TextChoices):

@@ -122,6 +122,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+# Secret hash parameters (a pepper, Firebase's signer key) are given by name,
+# {"key": "secret:<name>"}, and read from <HASH_SECRETS_DIR>/<name> (or HASH_SECRET_<NAME>).
+HASH_SECRETS_DIR = env.str("HASH_SECRETS_DIR", default="")
 # The exported profile attributes (extra columns) the admin shows to operators and viewers;
 # superusers see them all. An export's unknown columns can hold secrets (a second hash, a
 # TOTP seed): nothing is shown unless listed.

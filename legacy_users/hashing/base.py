@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from legacy_users.hashing.secrets import resolve_secrets
+
 
 class MalformedHash(ValueError):
     """The stored string does not parse as the format it claims to be.
@@ -58,10 +60,15 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def hash_check_params(login: str, salt: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What a user's hash is checked with: the hash parameters, the salt column where they
-    name no salt, and the login (PostgreSQL md5 and SMF salt with the user name)."""
-    merged = {"login": login, **(params or {})}
+def hash_check_params(
+    login: str, salt: str, params: Mapping[str, Any] | None, *, resolve: bool = True
+) -> dict[str, Any]:
+    """What a user's hash is checked with: the hash parameters (secret ones resolved from
+    their references, `hashing.secrets`, unless not `resolve`), the salt column where they
+    name no salt, and the login (PostgreSQL md5 and SMF salt with the user name). Raises
+    MissingSecret when a referenced secret is not configured."""
+    given = params or {}
+    merged = {"login": login, **(resolve_secrets(given) if resolve else given)}
     if salt:
         merged.setdefault("salt", salt)
     return merged

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
+from legacy_users.hashing.secrets import MissingSecret
 from legacy_users.loading.readers import SourceRow
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
@@ -169,10 +170,14 @@ class RowValidator:
             params = row_hash_params(fields, self.defaults)
             declared = _text(fields.get("hash_format"), "hash_format") or self.defaults.hash_format
             marker = _marker(password_hash) if not declared else ""
+            try:
+                check_params = hash_check_params(login, salt, params)
+            except MissingSecret as exc:
+                raise RowProblem(str(exc)) from None
             verdict = classify_hash(
                 password_hash,
                 declared,
-                hash_check_params(login, salt, params),
+                check_params,
                 hints=self.by_marker.get(marker) or self.recent,
             )
             if verdict.problem:

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from hooks.urls import hook_path
 from legacy_users.hashing import get_format
+from legacy_users.hashing.secrets import MissingSecret, env_name, literal_secrets, resolve_secrets
 from legacy_users.services.audit import HashAudit
 from legacy_users.services.okta_profiles import ProfileCheck
 from okta_api import OktaClient, OktaError, okta_client
@@ -121,6 +122,18 @@ def parse_hash_options(options) -> tuple[str, dict]:
         raise CommandError("--hash-params is not valid JSON") from None
     if not isinstance(params, dict):
         raise CommandError("--hash-params must be a JSON object")
+    literal = literal_secrets(params)
+    if literal:
+        # A command line shows in `ps` and shell history, and the options are recorded.
+        raise CommandError(
+            f"--hash-params {', '.join(literal)}: give a secret by name, e.g. "
+            f'{{"{literal[0]}": "secret:my-pepper"}}, with its value in HASH_SECRETS_DIR/'
+            f"my-pepper or {env_name('my-pepper')}, never on the command line"
+        )
+    try:
+        resolve_secrets(params)
+    except MissingSecret as exc:
+        raise CommandError(f"--hash-params: {exc}") from None
     return options["hash_format"], params
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.hashing.okta_import import okta_hash_credential
+from legacy_users.hashing.secrets import MissingSecret, resolve_secrets
 from legacy_users.loading.readers import iter_rows, open_source
 from legacy_users.loading.validation import LoadDefaults, RowProblem, row_hash_params
 from legacy_users.models import LegacyUser
@@ -57,9 +58,17 @@ class HashAudit:
     def add(
         self, *, line: int, login: str, encoded: str, declared: str, params: Mapping[str, Any]
     ) -> None:
-        """Classify one stored hash (`params` as `hash_check_params` makes them) and count it."""
+        """Classify one stored hash (`params` as `hash_check_params` makes them, secrets
+        still references) and count it."""
         self.total += 1
-        verdict = classify_hash(encoded, declared, params)
+        try:
+            resolved = resolve_secrets(params)
+        except MissingSecret as exc:
+            self.unknown += 1
+            if len(self.problems) < MAX_PROBLEMS_KEPT:
+                self.problems.append(AuditProblem(line, login, str(exc)))
+            return
+        verdict = classify_hash(encoded, declared, resolved)
         if verdict.ok:
             self.per_format[verdict.format_name] += 1
             self.okta_algorithm[verdict.format_name] = verdict.okta_algorithm
@@ -108,7 +117,7 @@ def audit_file(
                 login=login,
                 encoded=str(row.fields.get("password_hash") or "").strip(),
                 declared=str(row.fields.get("hash_format") or "").strip() or hash_format,
-                params=hash_check_params(login, salt, params),
+                params=hash_check_params(login, salt, params, resolve=False),
             )
     return audit
 
@@ -128,6 +137,6 @@ def audit_users(users: Iterable[LegacyUser] | None = None) -> HashAudit:
             login=user.login,
             encoded=user.password_hash,
             declared=user.hash_format,
-            params=user.hash_check_params(),
+            params=user.hash_check_params(resolve=False),
         )
     return audit

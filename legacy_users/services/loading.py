@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from legacy_users.hashing.secrets import redact_secrets
 from legacy_users.loading.readers import Source, SourceError, iter_rows, open_source
 from legacy_users.loading.staging import (
     DirectLoadConflict,
@@ -260,7 +261,8 @@ def _record(report: LoadReport, options: dict[str, Any], started: datetime, mess
             file_name=report.path[:500],
             file_size=report.size,
             sha256=report.sha256,
-            options=options,
+            # Which secret a run used, never its value.
+            options={**options, "hash_params": redact_secrets(options["hash_params"])},
             rows=report.rows,
             created=counts.created,
             updated=counts.updated,

@@ -64,7 +64,8 @@ class Outcome:
 def _credential(user: LegacyUser, strategy: PushStrategy) -> Credential | None:
     if strategy != PushStrategy.AUTO:
         return None
-    return okta_hash_credential(user.hash_format, user.password_hash, user.hash_check_params())
+    params = user.hash_check_params(resolve=False)
+    return okta_hash_credential(user.hash_format, user.password_hash, params)
 
 
 #: What a create with no answer leaves behind, and what an earlier one of ours becomes once

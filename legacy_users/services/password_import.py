@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
-from legacy_users.hashing import check_password, hash_check_params
+from legacy_users.hashing import CheckReason, CheckResult, check_password, hash_check_params
+from legacy_users.hashing.secrets import MissingSecret
 from legacy_users.hook_settings import hook_settings
 from legacy_users.logins import normalize_login
 from legacy_users.metrics import ACCOUNT_LOCKS, SHED_CALLS, record_hook_call
@@ -293,13 +294,16 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
             check_password(password, _dummy_hash(), format_name="bcrypt")
         reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
-        with verification_slots.slot(format_name=user.hash_format, deadline=deadline):
-            result = check_password(
-                password,
-                user.password_hash,
-                format_name=user.hash_format,
-                params=user.hash_check_params(),
-            )
+        try:
+            params = user.hash_check_params()
+        except MissingSecret as exc:  # a deployment without the pepper its hashes need
+            logger.error("hook: %s", exc)
+            result = CheckResult(False, CheckReason.ERROR, user.hash_format)
+        else:
+            with verification_slots.slot(format_name=user.hash_format, deadline=deadline):
+                result = check_password(
+                    password, user.password_hash, format_name=user.hash_format, params=params
+                )
         reason, verified, hash_format = (
             AttemptReason(result.reason.value),
             result.verified,
