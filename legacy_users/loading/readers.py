@@ -4,6 +4,13 @@ Nothing here holds the whole file: rows are yielded one by one, so memory stays 
 the file's size. CSV (any delimiter and quoting), a JSON array (streamed with ijson) and JSON
 Lines are read, each optionally gzip-compressed, from a path or standard input. While reading,
 the raw bytes are counted and hashed (sha256) for the load's record.
+
+Bounded by construction, whatever the input: a field, a JSON Lines line and a JSON item are
+capped in size, and JSON values in nesting depth, before the cost of reading them grows. A
+row over a cap, or with bytes that are not UTF-8, is a row error (its line and reason; the
+reading goes on, so `--max-errors` can leave it out). Where reading cannot go on (a broken
+JSON document, a CSV field past the cap), `SourceError` ends the load with the line and the
+reason: the rows after it are never silently left out.
 """
 
 from __future__ import annotations
@@ -25,8 +32,14 @@ import ijson
 FORMATS = ("csv", "json", "jsonl")
 _SUFFIXES = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 REQUIRED_COLUMNS = ("login", "password_hash")
-# Fields larger than this are a broken file, not a user (csv's own default is 128 KiB).
-csv.field_size_limit(16 * 1024 * 1024)
+#: A field, a JSON Lines line or a JSON array item larger than this is a broken or hostile
+#: file, not a user.
+MAX_FIELD_CHARS = 1024 * 1024
+MAX_LINE_CHARS = 4 * 1024 * 1024
+MAX_ITEM_CHARS = 4 * 1024 * 1024
+#: JSON nesting deeper than this is not an export's profile or hash parameters.
+MAX_DEPTH = 16
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 class SourceError(Exception):
@@ -118,7 +131,9 @@ def open_source(path: str, file_format: str = "") -> Iterator[Source]:
         binary: IO[bytes] = buffered
         if path.lower().endswith(".gz") or _is_gzip(buffered):
             binary = gzip.GzipFile(fileobj=buffered)
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        # Bytes that are not UTF-8 decode to lone surrogates, found row by row (`_utf8`):
+        # a bad byte costs its row, not the rest of the file.
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
         yield Source(name=path, file_format=fmt, stream=text, counter=counter)
     finally:
         if raw is not sys.stdin.buffer:
@@ -169,11 +184,37 @@ def _csv_dialect(header_line: str, delimiter: str) -> dict[str, str]:
     return {"delimiter": sniffed.delimiter}
 
 
-def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iterator[SourceRow]:
+def _utf8(text: str) -> bool:
+    """Whether `text` came from valid UTF-8 (no byte was turned into a lone surrogate)."""
     try:
-        first = stream.readline()
-    except UnicodeDecodeError:
-        raise SourceError("line 1: the file is not UTF-8 text") from None
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether a JSON value nests lists and objects more than `limit` levels deep (walked
+    without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict):
+            children = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iterator[SourceRow]:
+    first = stream.readline(MAX_FIELD_CHARS)
+    if not _utf8(first):
+        raise SourceError("line 1: the file is not UTF-8 text")
     if not first.strip():
         raise SourceError("the file is empty: no header row")
     dialect = _csv_dialect(first, delimiter)
@@ -196,10 +237,15 @@ def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iter
             values = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            yield SourceRow(start, error=f"unreadable CSV ({exc})")
-            return
+        except csv.Error as exc:
+            # The reader cannot find the next row reliably past this point.
+            raise SourceError(
+                f"line {start}: unreadable CSV ({exc}); the rows after it cannot be read"
+            ) from None
         if not values:
+            continue
+        if not _utf8("".join(values)):
+            yield SourceRow(start, error="not valid UTF-8")
             continue
         if len(values) != width:
             yield SourceRow(start, error=f"has {len(values)} fields where the header has {width}")
@@ -211,14 +257,18 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
     line = 0
     while True:
         line += 1
-        try:
-            text = stream.readline()
-        except UnicodeDecodeError:
-            yield SourceRow(line, error="not valid UTF-8")
-            return
+        text = stream.readline(MAX_LINE_CHARS + 1)
         if not text:
             return
+        if len(text) > MAX_LINE_CHARS and not text.endswith("\n"):
+            while text and not text.endswith("\n"):  # the rest of the line, never kept
+                text = stream.readline(MAX_LINE_CHARS)
+            yield SourceRow(line, error=f"longer than {MAX_LINE_CHARS} characters")
+            continue
         if not text.strip():
+            continue
+        if not _utf8(text):
+            yield SourceRow(line, error="not valid UTF-8")
             continue
         try:
             record = json.loads(text)
@@ -227,6 +277,9 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
             continue
         if not isinstance(record, dict):
             yield SourceRow(line, error="not a JSON object")
+            continue
+        if too_deep(record):
+            yield SourceRow(line, error=f"nested more than {MAX_DEPTH} levels deep")
             continue
         yield SourceRow(line, record)
 
@@ -248,16 +301,88 @@ class _WithoutBom:
 
 def _json_array_rows(stream: TextIO) -> Iterator[SourceRow]:
     """Items of a top-level JSON array, one at a time, numbered from 1 (rows of a JSON array
-    are reported by item number: a JSON document's lines say little)."""
+    are reported by item number: a JSON document's lines say little).
+
+    Built from ijson's basic events (no prefixes, which grow with the depth), each item
+    bounded in depth and size: an item past a bound is skipped to its end, never built."""
+    binary = _WithoutBom(stream.buffer)  # ijson parses bytes; text would be re-encoded
+    events = ijson.basic_parse(binary, use_float=True)
     index = 0
+    position = 1  # the item being read, for an error's message
     try:
-        binary = _WithoutBom(stream.buffer)  # ijson parses bytes; text would be re-encoded
-        for index, item in enumerate(ijson.items(binary, "item", use_float=True), start=1):
-            if not isinstance(item, dict):
+        first = next(events, None)
+        if first is None:
+            return
+        if first[0] != "start_array":
+            raise SourceError("the file is not a JSON array of user objects")
+        for event, value in events:
+            if event == "end_array":
+                return
+            index = position
+            item, problem = _json_item(event, value, events)
+            position = index + 1
+            if problem:
+                yield SourceRow(index, error=problem)
+            elif not isinstance(item, dict):
                 yield SourceRow(index, error="not a JSON object")
-                continue
-            yield SourceRow(index, item)
+            else:
+                yield SourceRow(index, item)
     except ijson.JSONError as exc:
-        yield SourceRow(index + 1, error=f"not valid JSON ({exc})")
+        raise SourceError(
+            f"item {position}: not valid JSON ({exc}); the items after it cannot be read"
+        ) from None
     except UnicodeDecodeError:
-        yield SourceRow(index + 1, error="not valid UTF-8")
+        raise SourceError(
+            f"item {position}: not valid UTF-8; the items after it cannot be read"
+        ) from None
+
+
+def _json_item(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> tuple[Any, str]:
+    """One array item from its first event on: (the value, '') or (None, why it was
+    refused). The events of a refused item are read to its end and dropped."""
+    if event not in ("start_map", "start_array"):
+        return value, ""
+    root: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+    containers: list[Any] = [root]
+    keys: list[str] = [""]
+    depth, size, problem = 1, 0, ""
+    for event, value in events:
+        if event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return (None, problem) if problem else (root, "")
+            if not problem:
+                containers.pop()
+                keys.pop()
+            continue
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if problem:
+                continue
+            if depth > MAX_DEPTH:
+                problem = f"nested more than {MAX_DEPTH} levels deep"
+                continue
+            child: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+            _put(containers[-1], keys[-1], child)
+            containers.append(child)
+            keys.append("")
+            continue
+        if problem:
+            continue
+        if event == "map_key":
+            keys[-1] = value
+            size += len(value)
+        else:
+            if isinstance(value, str):
+                size += len(value)
+            _put(containers[-1], keys[-1], value)
+        if size > MAX_ITEM_CHARS:
+            problem = f"larger than {MAX_ITEM_CHARS} characters"
+    raise ijson.IncompleteJSONError("the document ends inside an item")
+
+
+def _put(container: dict[str, Any] | list[Any], key: str, value: Any) -> None:
+    if isinstance(container, list):
+        container.append(value)
+    else:
+        container[key] = value

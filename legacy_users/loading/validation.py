@@ -16,7 +16,7 @@ from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.hashing.secrets import MissingSecret
-from legacy_users.loading.readers import SourceRow
+from legacy_users.loading.readers import SourceRow, too_deep
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
 
@@ -38,6 +38,9 @@ TEXT_COLUMNS = ("login", "email", "first_name", "last_name", "salt", "source", "
 _LIMITS = {name: LegacyUser._meta.get_field(name).max_length for name in TEXT_COLUMNS}
 _LIMITS["password_hash"] = 1024
 _SHORT = min(_LIMITS.values())
+#: Hash parameters are a few flat settings: anything bigger or deeper is not.
+MAX_HASH_PARAMS_CHARS = 64 * 1024
+HASH_PARAMS_DEPTH = 4
 # One "@", no spaces, a dot in the domain: what every mail system this data came from enforced.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.][^@\s]*\.[^@\s.]+$")
 
@@ -105,17 +108,26 @@ def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[s
     if raw is None or raw == "":
         return dict(defaults.hash_params)
     if isinstance(raw, str):
+        if len(raw) > MAX_HASH_PARAMS_CHARS:
+            raise RowProblem(f"hash_params is longer than {MAX_HASH_PARAMS_CHARS} characters")
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise RowProblem("hash_params is not valid JSON") from None
     if not isinstance(raw, dict):
         raise RowProblem("hash_params must be a JSON object")
+    if too_deep(raw, HASH_PARAMS_DEPTH):
+        raise RowProblem(f"hash_params is nested more than {HASH_PARAMS_DEPTH} levels deep")
+    if "\\u0000" in json.dumps(raw):
+        raise RowProblem("hash_params contains a NUL character")
     return {**defaults.hash_params, **raw}
 
 
 def _profile(fields: Mapping[str, Any]) -> dict[str, Any]:
     profile = {key: value for key, value in fields.items() if key not in KNOWN_COLUMNS}
+    for key in profile:
+        if "\x00" in key:
+            raise RowProblem("a profile column's name contains a NUL character")
     for value in profile.values():
         if value.__class__ is str:
             if "\x00" in value:

@@ -118,7 +118,7 @@ def parse_hash_options(options) -> tuple[str, dict]:
         raise CommandError(f"unknown --hash-format {options['hash_format']!r}")
     try:
         params = json.loads(options["hash_params"]) if options["hash_params"] else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         raise CommandError("--hash-params is not valid JSON") from None
     if not isinstance(params, dict):
         raise CommandError("--hash-params must be a JSON object")
