@@ -18,6 +18,7 @@ from legacy_users.admin_lists import (
 )
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import (
+    Erasure,
     LegacyUser,
     LoadRun,
     MigrationStatus,
@@ -418,6 +419,14 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return indexed_search(queryset, search_term, exact=("event_id",)), False
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = ("erased_at", "users", "hook_calls", "okta_events", "requested_by")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(LoadRun)

@@ -385,3 +385,22 @@ class HookCallDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.outcome}: {self.calls}"
+
+
+class Erasure(models.Model):
+    """That one person's data was erased on request (`forget_user`): counts only, never
+    who. What the person was is gone with the rows."""
+
+    erased_at = models.DateTimeField()
+    users = models.PositiveIntegerField(default=0, help_text="Legacy user rows erased (0 or 1).")
+    hook_calls = models.PositiveIntegerField(default=0, help_text="Hook call rows erased.")
+    okta_events = models.PositiveIntegerField(default=0, help_text="Okta event rows erased.")
+    requested_by = models.CharField(
+        max_length=150, blank=True, help_text="The operator who ran it (never the person)."
+    )
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"erasure at {self.erased_at:%Y-%m-%d %H:%M}"

@@ -122,6 +122,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+# How many days records are kept (0: for ever); apply_retention deletes older ones in small
+# batches. The dashboard's figures are kept whole (calls are rolled up before they go).
+HOOK_CALL_RETENTION_DAYS = env.int("HOOK_CALL_RETENTION_DAYS", default=90)
+OKTA_EVENT_RETENTION_DAYS = env.int("OKTA_EVENT_RETENTION_DAYS", default=90)
+LOAD_RUN_RETENTION_DAYS = env.int("LOAD_RUN_RETENTION_DAYS", default=365)
 # Secret hash parameters (a pepper, Firebase's signer key) are given by name,
 # {"key": "secret:<name>"}, and read from <HASH_SECRETS_DIR>/<name> (or HASH_SECRET_<NAME>).
 HASH_SECRETS_DIR = env.str("HASH_SECRETS_DIR", default="")

@@ -64,7 +64,9 @@ def _floor_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def _rolled_until() -> datetime | None:
+def rolled_until() -> datetime | None:
+    """Up to when the hook calls are counted in the hourly and daily figures (None: not
+    yet)."""
     value = SyncCursor.objects.filter(name=CURSOR).values_list("value", flat=True).first()
     return datetime.fromisoformat(value) if value else None
 
@@ -203,7 +205,7 @@ def hook_stats(now: datetime | None = None, days: int = 90) -> HookStats:
     (a handful of indexed aggregates, whatever the size of the log)."""
     now = now or timezone.now()
     rollup_hook_calls(now)
-    rolled = _rolled_until()  # None: nothing is a minute old yet, all of the log is live
+    rolled = rolled_until()  # None: nothing is a minute old yet, all of the log is live
     log = VerificationAttempt.objects.all()
     live = _grouped(log.filter(created_at__gte=rolled) if rolled else log)
     first_day = (now - timedelta(days=days - 1)).date()
