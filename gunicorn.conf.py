@@ -38,6 +38,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 5)
 # Okta reuses connections; keep them a little longer than a burst's gap.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 backlog = _int("GUNICORN_BACKLOG", 2048)
+# gunicorn's control socket (gunicornc) is one path per user and host by default: two
+# instances on one host (the hook's and the admin's) would take each other's. Off unless a
+# path of this instance's own is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 # Recycle workers now and then (jittered so they do not all restart together).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)

@@ -41,6 +41,8 @@ class HookSettings:
     verify_slots: int
     shed_hold_ms: int
     dummy_bcrypt_rounds: int
+    #: The least time an UNVERIFIED answer takes (-1: measured, `hash_timing`).
+    refusal_floor_ms: int
     #: Throttles, locks and the spray budget.
     lockout_threshold: int
     lockout_minutes: int
@@ -75,6 +77,7 @@ def hook_settings() -> HookSettings:
         verify_slots=int(read("OKTA_HOOK_VERIFY_SLOTS")),
         shed_hold_ms=int(read("OKTA_HOOK_SHED_HOLD_MS")),
         dummy_bcrypt_rounds=int(read("OKTA_HOOK_DUMMY_BCRYPT_ROUNDS")),
+        refusal_floor_ms=int(read("OKTA_HOOK_REFUSAL_FLOOR_MS")),
         lockout_threshold=int(read("OKTA_HOOK_LOCKOUT_THRESHOLD")),
         lockout_minutes=int(read("OKTA_HOOK_LOCKOUT_MINUTES")),
         lockout_sources=int(read("OKTA_HOOK_LOCKOUT_SOURCES")),

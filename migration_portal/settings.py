@@ -338,6 +338,14 @@ OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_LOGIN_FAILURES_PER_MINU
 OKTA_HOOK_IP_FAILURES_PER_MINUTE = env.int("OKTA_HOOK_IP_FAILURES_PER_MINUTE", default=100)
 # bcrypt cost of the dummy check run for unknown logins, so they take as long as a real one.
 OKTA_HOOK_DUMMY_BCRYPT_ROUNDS = env.int("OKTA_HOOK_DUMMY_BCRYPT_ROUNDS", default=10)
+# Every UNVERIFIED answer leaves no sooner than this after the call arrived, so a refusal's
+# time says nothing of whether the login exists or how cheap its hash is. "auto": the
+# slowest hash check among the loaded formats, as measured after each load (or by
+# measure_hash_costs). A number: that many milliseconds (0: off).
+_floor = env.str("OKTA_HOOK_REFUSAL_FLOOR_MS", default="auto").strip().lower()
+if _floor != "auto" and not _floor.isdigit():
+    raise ImproperlyConfigured("OKTA_HOOK_REFUSAL_FLOOR_MS must be auto or a whole number")
+OKTA_HOOK_REFUSAL_FLOOR_MS = -1 if _floor == "auto" else int(_floor)
 
 # --- Okta's management API (pushing users, registering hooks, reading the System Log) ---
 OKTA_ORG_URL = env.str("OKTA_ORG_URL", default="").rstrip("/")

@@ -6,6 +6,7 @@ import http.client
 import json
 import socket
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -101,3 +102,31 @@ def test_an_idle_kept_alive_connection_does_not_hold_the_thread(one_thread, make
     assert time.monotonic() - started < 2.0
     idle.close()
     other.close()
+
+
+def test_two_instances_on_one_host_do_not_share_a_control_socket(tmp_path):
+    """gunicorn's control socket defaults to one path per user and host: the hook's and the
+    admin's instances would take each other's. Off unless an instance names its own."""
+    import subprocess
+    import sys
+
+    check = (
+        "ns = {}; exec(open('gunicorn.conf.py').read(), ns); "
+        "print(ns['control_socket_disable'], repr(ns['control_socket']))"
+    )
+    root = Path(__file__).resolve().parent.parent
+
+    def conf(**env):
+        result = subprocess.run(
+            [sys.executable, "-c", check],
+            cwd=root,
+            env={"PATH": "/usr/bin:/bin", **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        return result.stdout.strip()
+
+    assert conf() == "True ''"
+    own = str(tmp_path / "hook.ctl")
+    assert conf(GUNICORN_CONTROL_SOCKET=own) == f"False {own!r}"

@@ -39,6 +39,7 @@ from legacy_users.models import (
     VerificationAttempt,
 )
 from legacy_users.services.admission import NoSlotInTime, verification_slots
+from legacy_users.services.hash_timing import refusal_floor
 from legacy_users.services.migration import (
     mark_verified_statement,
     record_attempt_statement,
@@ -91,6 +92,11 @@ def _dummy_hash() -> str:
     """A bcrypt hash of a random password, made once per process, for unknown logins."""
     handler = passlib_hash.bcrypt.using(rounds=hook_settings().dummy_bcrypt_rounds)
     return str(handler.hash(secrets.token_urlsafe(16)))
+
+
+def dummy_check(password: str) -> None:
+    """The check an unknown login costs: a bcrypt check that always fails."""
+    check_password(password, _dummy_hash(), format_name="bcrypt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +260,7 @@ def password_import_verify(
     deadline = call.started + hook_settings().deadline_ms / 1000
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
-        return _verify(call, password, deadline)
+        decision = _verify(call, password, deadline)
     except CountersUnavailable as exc:
         _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
         raise HookUnavailable(str(exc)) from None
@@ -263,6 +269,19 @@ def password_import_verify(
         _answer(call, None, AttemptReason.SHED, verified=False, outcome=AttemptOutcome.ERROR)
         _hold_shed_answer(call.started, deadline)
         raise HookUnavailable(str(exc)) from None
+    if not decision.verified:
+        _hold_refusal(call.started, deadline)
+    return decision
+
+
+def _hold_refusal(arrived: float, deadline: float) -> None:
+    """An UNVERIFIED answer leaves no sooner than the refusal floor after the call arrived
+    (`hash_timing`): an unknown login, a wrong password against a cheap hash and one against
+    a costly hash take the same time. Never past the budget; a thread waits, not a core."""
+    until = min(arrived + refusal_floor(), deadline - ANSWER_MARGIN_SECONDS)
+    delay = until - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
 
 
 @sensitive_variables()
@@ -290,8 +309,10 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
         # Never hashed: no real sign-in sends one, and its cost grows with its length.
         reason, verified = AttemptReason.PASSWORD_TOO_LONG, False
     elif user is None:
-        with verification_slots.slot(format_name="bcrypt", deadline=deadline):
-            check_password(password, _dummy_hash(), format_name="bcrypt")
+        if not refusal_floor():
+            # No floor to wait for: a check's worth of work makes it look like a real user.
+            with verification_slots.slot(format_name="bcrypt", deadline=deadline):
+                dummy_check(password)
         reason, verified = AttemptReason.UNKNOWN_USER, False
     else:
         try:

@@ -14,6 +14,7 @@ from legacy_users.management.common import (
     write_audit,
 )
 from legacy_users.services.audit import audit_file
+from legacy_users.services.hash_timing import hash_costs_measure
 from legacy_users.services.loading import legacy_users_load
 
 MAX_ERRORS_SHOWN = 50
@@ -169,3 +170,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"Loaded: {summary}."))
+            # The hook's refusals wait as long as the slowest check the loaded users cost.
+            costs = hash_costs_measure()
+            slowest = max(costs.values(), default=0.0)
+            self.stdout.write(
+                f"Slowest hash check now {slowest * 1000:.0f} ms: every UNVERIFIED answer "
+                "waits at least that long."
+            )
