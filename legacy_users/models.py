@@ -404,3 +404,22 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure at {self.erased_at:%Y-%m-%d %H:%M}"
+
+
+class FormatChoice(models.Model):
+    """Which format an ambiguous shape (`django_salted_sha1|werkzeug_hmac`) turned out to be
+    for one source's users: found by the hook at the first sign-in that verified, so later
+    users of the same source are checked with it alone."""
+
+    source = models.CharField(max_length=100, blank=True)
+    choice = models.CharField(max_length=64)
+    format_name = models.CharField(max_length=64)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "choice"], name="formatchoice_source_choice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source or '(no source)'}: {self.choice} is {self.format_name}"

@@ -423,6 +423,18 @@ VECTORS = [
         "hashcat 3711 in MediaWiki's :B: layout",
     ),
     V(
+        "werkzeug_hmac",
+        "correct horse battery staple",
+        "sha256$aGGX3b5jJ6qpPXis$ae9bbca18d2af4c71ba16d953a1ff987ad4770ebbc2ab27ef04c0c3eee35d1a0",
+        "Werkzeug 2.2.3 generate_password_hash(method='sha256')",
+    ),
+    V(
+        "werkzeug_plain",
+        "lètmein",
+        "plain$$lètmein",
+        "Werkzeug 2.2.3 generate_password_hash(method='plain')",
+    ),
+    V(
         "mediawiki_a",
         "password",
         ":A:5f4dcc3b5aa765d61d8327deb882cf99",

@@ -321,6 +321,9 @@ def _formats() -> list[HashFormat]:
             "werkzeug_pbkdf2", "pbkdf2", "Werkzeug/Flask pbkdf2:sha256:iterations$salt$hex"
         ),
         kdf.WerkzeugHash("werkzeug_scrypt", "scrypt", "Werkzeug/Flask scrypt:N:r:p$salt$hex"),
+        # After Django's: `sha1$salt$hex` and `md5$salt$hex` are both (AMBIGUOUS below).
+        kdf.WerkzeugLegacy(),
+        kdf.WerkzeugPlain(),
         # --- PHP applications ---
         P(
             "phpass",
@@ -471,3 +474,11 @@ def _with_dovecot(formats: list[HashFormat]) -> list[HashFormat]:
 
 
 FORMATS: list[HashFormat] = _with_dovecot(_formats())
+
+#: Formats two systems write in the same shape with different algorithms: a hash of one of
+#: these shapes is recorded as the choice `a|b` (unless declared), and the hook tries each.
+AMBIGUOUS: list[tuple[str, ...]] = [
+    # Django: sha1(salt + password). Werkzeug < 2.3: HMAC-SHA1(salt, password).
+    ("django_salted_sha1", "werkzeug_hmac"),
+    ("django_salted_md5", "werkzeug_hmac"),
+]

@@ -2,7 +2,7 @@
 (`list_hash_formats`, the README) shows in its "tested against" column.
 
 A claim here is held to the tests: `tests/test_real_generators.py` classifies every hash
-the generators wrote (fixtures from Debian's tools and npm packages, made by
+the generators wrote (fixtures from Debian's tools, npm packages and old PyPI releases, made by
 `scripts/fixtures/`; Django, libpass and argon2-cffi called in the test) and fails unless
 this table names exactly the generators whose hashes verify as each format.
 """
@@ -41,5 +41,7 @@ TESTED_WITH: dict[str, tuple[str, ...]] = {
     "sha256_crypt": ("htpasswd", "libpass", "mkpasswd", "openssl passwd"),
     "sha512_crypt": ("htpasswd", "libpass", "mkpasswd", "openssl passwd"),
     "sun_md5_crypt": ("mkpasswd",),
+    "werkzeug_hmac": ("Werkzeug 2.2",),
+    "werkzeug_plain": ("Werkzeug 2.2",),
     "yescrypt": ("mkpasswd",),
 }

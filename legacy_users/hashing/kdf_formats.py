@@ -96,6 +96,46 @@ class WerkzeugHash(StructuredFormat):
         return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
 
 
+class WerkzeugLegacy(StructuredFormat):
+    """Werkzeug before 2.3: `method$salt$hex` is HMAC(key=salt, password) under `method`
+    (any hashlib name), `method$$hex` the plain digest. Django writes `sha1$salt$hex` and
+    `md5$salt$hex` too, as a salted digest: those shapes are ambiguous (see catalog)."""
+
+    name = "werkzeug_hmac"
+    description = "Werkzeug < 2.3 method$salt$hex (HMAC keyed by the salt; sha1, md5, sha256...)"
+    shape = re.compile(r"^(?:md5|sha1|sha224|sha256|sha384|sha512)\$[^$]*\$[0-9a-f]{32,128}$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        method, salt, digest = split_exact(encoded, "$", 3)
+        if method not in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512"):
+            raise MalformedHash(f"unknown method {method!r}")
+        raw = hexdecode(digest, "the digest")
+        if len(raw) != hashlib.new(method).digest_size:
+            raise MalformedHash(f"a {method} digest has {hashlib.new(method).digest_size} bytes")
+        return Parsed(raw, salt.encode("utf-8"), extra={"hash": method})
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        if not parsed.salt:
+            return hashlib.new(parsed.extra["hash"], secret).digest()
+        return hmac.new(parsed.salt, secret, parsed.extra["hash"]).digest()
+
+
+class WerkzeugPlain(StructuredFormat):
+    """Werkzeug before 2.3, `plain$$password`: the password itself."""
+
+    name = "werkzeug_plain"
+    description = "Werkzeug < 2.3 plain$$password (stored in clear)"
+    shape = re.compile(r"^plain\$\$.+$", re.DOTALL)
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
+            raise MalformedHash("expected plain$$password")
+        return Parsed(encoded[len("plain$$") :].encode("utf-8"))
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        return secret
+
+
 class _Pbkdf2(StructuredFormat):
     """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
 

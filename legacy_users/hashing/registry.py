@@ -15,11 +15,20 @@ from typing import Any
 from django.views.decorators.debug import sensitive_variables
 
 from legacy_users.hashing.base import CheckReason, CheckResult, HashFormat, MalformedHash
-from legacy_users.hashing.catalog import FORMATS
+from legacy_users.hashing.catalog import AMBIGUOUS, FORMATS
 from legacy_users.hashing.costs import OverCost
 from legacy_users.hashing.okta_import import OKTA_LABELS
 
 logger = logging.getLogger(__name__)
+
+
+#: Separates the candidates of a format choice (`django_salted_sha1|werkzeug_hmac`).
+CHOICE = "|"
+
+
+def choice_candidates(format_name: str) -> list[str]:
+    """The formats a recorded format names: one, or each candidate of a choice."""
+    return format_name.split(CHOICE) if CHOICE in format_name else [format_name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +45,24 @@ class HashVerdict:
     def ok(self) -> bool:
         return not self.problem
 
+    @property
+    def ambiguous(self) -> bool:
+        """The shape is written by several systems: the hook decides which at sign-in."""
+        return CHOICE in self.format_name
+
 
 class FormatRegistry:
     """An ordered set of hash formats, looked up by name or detected from a string."""
 
-    def __init__(self, formats: Iterable[HashFormat]) -> None:
+    def __init__(
+        self, formats: Iterable[HashFormat], ambiguous: Iterable[tuple[str, ...]] = ()
+    ) -> None:
         self._formats = list(formats)
+        #: For each format of an ambiguous pair, the others sharing its shape.
+        self._twins: dict[str, list[str]] = {}
+        for group in ambiguous:
+            for name in group:
+                self._twins.setdefault(name, []).extend(n for n in group if n != name)
         self._by_name = {fmt.name: fmt for fmt in self._formats}
         if len(self._by_name) != len(self._formats):
             raise ValueError("two hash formats share a name")
@@ -102,27 +123,47 @@ class FormatRegistry:
         if not encoded:
             return HashVerdict("", "the hash is empty")
         params = params or {}
+        if CHOICE in declared:  # recorded by an earlier load: every candidate must parse
+            candidates = [self.classify(encoded, name, params) for name in declared.split(CHOICE)]
+            problem = next((v for v in candidates if not v.ok), None)
+            return problem or HashVerdict(declared)
         if declared:
             fmt = self._by_name.get(declared)
             if fmt is None:
                 return HashVerdict("", f"unknown hash format {declared!r} (see list_hash_formats)")
             return self._checked(fmt, encoded, params)
         for hint in hints:
+            if CHOICE in hint:
+                continue  # a choice is found again from its first candidate
             fmt = self._by_name.get(hint)
             if fmt is not None and fmt.detectable and fmt.identify(encoded):
                 verdict = self._checked(fmt, encoded, params)
                 if verdict.ok:
-                    return verdict
+                    return self._with_twins(verdict, encoded, params)
         marked = None
         for fmt in self._detectable:
             if fmt.identify(encoded):
                 verdict = self._checked(fmt, encoded, params)
                 if verdict.ok:
-                    return verdict
+                    return self._with_twins(verdict, encoded, params)
                 marked = marked or verdict
         return marked or HashVerdict(
             "", "the hash matches no known format; declare it in hash_format"
         )
+
+    def _with_twins(
+        self, verdict: HashVerdict, encoded: str, params: Mapping[str, Any]
+    ) -> HashVerdict:
+        """`verdict`, or the choice of every format sharing its shape that parses it too."""
+        twins = [
+            name
+            for name in self._twins.get(verdict.format_name, ())
+            if self._by_name[name].identify(encoded)
+            and self._checked(self._by_name[name], encoded, params).ok
+        ]
+        if not twins:
+            return verdict
+        return HashVerdict(CHOICE.join([verdict.format_name, *twins]))
 
     def _checked(self, fmt: HashFormat, encoded: str, params: Mapping[str, Any]) -> HashVerdict:
         try:
@@ -153,6 +194,14 @@ class FormatRegistry:
         """
         if not encoded:
             return CheckResult(False, CheckReason.NO_HASH, format_name)
+        if CHOICE in format_name:
+            # Each candidate in turn, until one verifies (a wrong password: every one).
+            result = CheckResult(False, CheckReason.UNSUPPORTED_HASH, format_name)
+            for name in choice_candidates(format_name):
+                result = self.check_password(password, encoded, format_name=name, params=params)
+                if result.verified:
+                    return result
+            return result._replace(format_name=format_name)
         fmt = self.resolve(encoded, format_name)
         if fmt is None:
             return CheckResult(False, CheckReason.UNSUPPORTED_HASH, format_name)
@@ -173,7 +222,7 @@ class FormatRegistry:
         return CheckResult(matched, reason, fmt.name)
 
 
-registry = FormatRegistry(FORMATS)
+registry = FormatRegistry(FORMATS, AMBIGUOUS)
 
 
 def get_format(name: str) -> HashFormat | None:

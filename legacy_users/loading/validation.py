@@ -194,7 +194,8 @@ class RowValidator:
             )
             if verdict.problem:
                 raise RowProblem(verdict.problem)
-            self._seen(verdict.format_name, marker)
+            # A choice (`a|b`) is found again from its first candidate.
+            self._seen(verdict.format_name.split("|")[0], marker)
             return UserRecord(
                 line=row.line,
                 login=login,

@@ -40,6 +40,9 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
         f"Okta can import {audit.okta_importable} users as hashes; "
         f"{audit.needs_hook} need the password import hook."
     )
+    for choice, count in audit.per_format.items():
+        if "|" in choice:
+            write_ambiguous(command, choice, count)
     problems = audit.unknown + audit.malformed + audit.over_cost
     if not problems:
         out.write(command.style.SUCCESS("Every hash can be verified."))
@@ -51,6 +54,18 @@ def write_audit(command: BaseCommand, audit: HashAudit) -> None:
     if problems > MAX_PROBLEMS_SHOWN:
         command.stderr.write(f"... and {problems - MAX_PROBLEMS_SHOWN} more")
     raise CommandError(f"{problems} of {audit.total} hashes cannot be verified.")
+
+
+def write_ambiguous(command: BaseCommand, choice: str, count: int) -> None:
+    """Say that `count` hashes have a shape several systems write."""
+    formats = " or ".join(choice.split("|"))
+    command.stdout.write(
+        command.style.WARNING(
+            f"{count} hashes could be {formats}: declare hash_format (or --hash-format), or "
+            "let the hook decide at sign-in (it tries each, then remembers the answer for "
+            "the source)."
+        )
+    )
 
 
 def write_profile_check(command: BaseCommand, report: ProfileCheck) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import Any, TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from legacy_users.hashing.registry import CHOICE
 from legacy_users.hashing.secrets import redact_secrets
 from legacy_users.loading.readers import Source, SourceError, iter_rows, open_source
 from legacy_users.loading.staging import (
@@ -58,6 +60,8 @@ class LoadReport:
     run_id: int | None = None
     size: int = 0
     sha256: str = ""
+    #: Hashes whose shape several systems write, by their choice of formats (`a|b`).
+    ambiguous: Counter[str] = field(default_factory=Counter)
 
     @property
     def rejected(self) -> bool:
@@ -223,6 +227,8 @@ def _load(
             result = validate(row)
             if isinstance(result, UserRecord):
                 stage.add(result)
+                if CHOICE in result.hash_format:
+                    report.ambiguous[result.hash_format] += 1
             else:
                 _bad(report, bad_rows, result, row.fields)
         stage.close_input()

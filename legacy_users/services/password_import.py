@@ -39,6 +39,7 @@ from legacy_users.models import (
     VerificationAttempt,
 )
 from legacy_users.services.admission import NoSlotInTime, verification_slots
+from legacy_users.services.format_choices import format_choice_decided, format_choice_record
 from legacy_users.services.hash_timing import refusal_floor
 from legacy_users.services.migration import (
     mark_verified_statement,
@@ -116,6 +117,7 @@ class SigningIn:
     salt: str
     hash_params: dict[str, Any]
     status: str
+    source: str
     #: The similarity validator names the field it matched from the auth user's model.
     _meta: ClassVar = User._meta
 
@@ -156,7 +158,8 @@ SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.password_hash, u.has
        CASE WHEN u.locked_until > %s THEN 1 ELSE 0 END,
        (SELECT a.outcome FROM {_ATTEMPTS} a
         WHERE a.event_id = %s AND a.event_id <> '' AND a.user_id = u.id AND a.outcome <> %s
-        ORDER BY a.id DESC LIMIT 1)
+        ORDER BY a.id DESC LIMIT 1),
+       u.source
 FROM {_USERS} u WHERE u.login_key = %s"""
 _PREVIOUS_FOR_NOBODY = f"""
 SELECT outcome, login FROM {_ATTEMPTS}
@@ -201,6 +204,7 @@ def _sign_in(event_id: str, login_key: str) -> _SignIn:
         salt=salt,
         hash_params=json.loads(params) if isinstance(params, str) else params or {},
         status=row[9],
+        source=row[12],
     )
     return _SignIn(user, bool(row[10]), row[11] or "")
 
@@ -321,9 +325,17 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
             logger.error("hook: %s", exc)
             result = CheckResult(False, CheckReason.ERROR, user.hash_format)
         else:
-            with verification_slots.slot(format_name=user.hash_format, deadline=deadline):
+            format_name = format_choice_decided(source=user.source, format_name=user.hash_format)
+            with verification_slots.slot(format_name=format_name, deadline=deadline):
                 result = check_password(
-                    password, user.password_hash, format_name=user.hash_format, params=params
+                    password, user.password_hash, format_name=format_name, params=params
+                )
+            if result.verified and result.format_name != user.hash_format:
+                format_choice_record(
+                    user_id=user.pk,
+                    source=user.source,
+                    choice=user.hash_format,
+                    format_name=result.format_name,
                 )
         reason, verified, hash_format = (
             AttemptReason(result.reason.value),

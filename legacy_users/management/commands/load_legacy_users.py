@@ -11,6 +11,7 @@ from legacy_users.management.common import (
     add_reading_arguments,
     parse_hash_options,
     parse_mapping,
+    write_ambiguous,
     write_audit,
 )
 from legacy_users.services.audit import audit_file
@@ -164,6 +165,8 @@ class Command(BaseCommand):
         )
         if report.error_count:
             summary += f"; {report.error_count} bad rows left out"
+        for choice, count in report.ambiguous.most_common():
+            write_ambiguous(self, choice, count)
         if report.dry_run:
             self.stdout.write(
                 self.style.WARNING(f"Dry run, nothing written: would have {summary}.")
