@@ -435,6 +435,42 @@ VECTORS = [
         "Werkzeug 2.2.3 generate_password_hash(method='plain')",
     ),
     V(
+        "mediawiki_pbkdf2",
+        "correct horse battery staple",
+        ":pbkdf2:sha512:30000:64:fnDQOXsaJT98n+CQngSbNg==:bspPA29hQjcC7YxZEGqmSVzZ06NTzGEyb4sc5BxLnCGFckk3XofFoRo8JSR1dcL7MBSxXBDM7u3bcczQFdTODA==",
+        "PHP 8.2 in MediaWiki's :pbkdf2: layout (scripts/fixtures/mediawiki.php)",
+    ),
+    V(
+        "mediawiki_pbkdf2_legacy_b",
+        "correct horse battery staple",
+        ":pbkdf2-legacyB:!sha512:30000:64!8771c217!NJgp2Va226nGPqfeljVuAw==!vP2PQX4AZo995mFkTNYTvvgKBmNKqDllTvDz73FwNrJMIvkFQTgcochok/atKIR+TPh8CXGnJng4pxZ6246Egw==",
+        "PHP 8.2 in MediaWiki's :pbkdf2-legacyB: layout (scripts/fixtures/mediawiki.php)",
+    ),
+    V(
+        "mediawiki_pbkdf2_legacy_a",
+        "correct horse battery staple",
+        ":pbkdf2-legacyA:!sha512:30000:64!!d5OPisHoZJ1R12pNWWqbGQ==!ZicrVI03yXHfL8trPNveA1IdLSgsH/cKlyveHHygNzr1TERrNvhs+/5QdAmtPvMrMYjo+IZoCs+Vj0G6odBV8g==",
+        "PHP 8.2 in MediaWiki's :pbkdf2-legacyA: layout (scripts/fixtures/mediawiki.php)",
+    ),
+    V(
+        "mediawiki_bcrypt",
+        "correct horse battery staple",
+        ":bcrypt:9$aju8BXwyTtrqyvovWqnewe$WruUWj2fG1ug6wbMqpV0ncNjBAoHetu",
+        "PHP 8.2 in MediaWiki's :bcrypt: layout (scripts/fixtures/mediawiki.php)",
+    ),
+    V(
+        "mediawiki_argon2",
+        "correct horse battery staple",
+        ":argon2:$argon2id$v=19$m=1024,t=2,p=1$SUhyeXVianovTC92RWp1dg$dsswW+GqugKlp4g2bVHEuP31Zb4iaDPF+6blD5XQX1A",
+        "PHP 8.2 in MediaWiki's :argon2: layout (scripts/fixtures/mediawiki.php)",
+    ),
+    V(
+        "bcrypt",
+        "password",
+        "$2$05$PqZbkJ3eVdvzX/GRKw/9LOKtRyHmznIgw.LopaMMIPcOvTpAq26Oq",
+        "libpass bcrypt ident '2' (bcrypt's original $2$ variant)",
+    ),
+    V(
         "mediawiki_a",
         "password",
         ":A:5f4dcc3b5aa765d61d8327deb882cf99",

@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
 NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
 DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
+MEDIAWIKI = json.loads((HERE / "fixtures" / "real_tools" / "mediawiki.json").read_text())["hashes"]
 WERKZEUG = json.loads((HERE / "fixtures" / "real_tools" / "werkzeug.json").read_text())["hashes"]
 
 
@@ -72,6 +73,15 @@ def test_debian_tools_hashes_verify(case):
     "case", WERKZEUG, ids=[f"{c['tool'].split('(')[1]}-{i % 5}" for i, c in enumerate(WERKZEUG)]
 )
 def test_old_werkzeug_hashes_verify(case):
+    detected, right, wrong = _verifies(case["password"], case["hash"])
+
+    assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize(
+    "case", MEDIAWIKI, ids=[f"{c['tool'].split(' (')[0]}-{i // 5}" for i, c in enumerate(MEDIAWIKI)]
+)
+def test_mediawiki_layouts_verify(case):
     detected, right, wrong = _verifies(case["password"], case["hash"])
 
     assert (right, wrong) == (True, False), detected
@@ -206,6 +216,8 @@ def _tested_generators() -> dict[str, set[str]]:
         saw(PASSLIB[scheme]().hash("pw"), "libpass")
     for case in WERKZEUG:
         saw(case["hash"], "Werkzeug 2.2", password=case["password"])
+    for case in MEDIAWIKI:
+        saw(case["hash"], "PHP 8.2 (MediaWiki layouts)", password=case["password"])
     saw(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("pw"), "argon2-cffi")
     return found
 

@@ -7,12 +7,16 @@ either written after the digest (`hash:salt`, as the applications export it) or 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from legacy_users.hashing.base import MalformedHash, Parsed
+from django.views.decorators.debug import sensitive_variables
+
+from legacy_users.hashing.base import HashFormat, MalformedHash, Parsed
 from legacy_users.hashing.codecs import hexdecode
 from legacy_users.hashing.structured import StructuredFormat
 
@@ -125,6 +129,100 @@ class MediaWikiB(StructuredFormat):
 
     def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
         return _raw("md5", parsed.salt + b"-" + _hex("md5", secret))
+
+
+_B64 = r"[A-Za-z0-9+/]+={0,2}"
+
+
+def _b64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedHash(f"{what} is not base64") from None
+
+
+class MediaWikiPbkdf2(StructuredFormat):
+    """MediaWiki 1.24+ `:pbkdf2:<algo>:<rounds>:<length>:<salt>:<hash>` (base64 salt and
+    hash; MediaWiki's default, sha512 / 30000 / 64), and the layered forms that rehashed
+    old `:B:` and `:A:` hashes: `:pbkdf2-legacyB:!<algo>:<rounds>:<length>!<B salt>!<salt>!<hash>`
+    is PBKDF2 over the hex of `md5(salt-md5(password))`, `:pbkdf2-legacyA:` over `md5(password)`
+    (`includes/Password/`: AbstractPbkdf2Password, LayeredParameterizedPassword)."""
+
+    family = "pbkdf2"
+
+    def __init__(self, name: str, layer: str, description: str) -> None:
+        self.name, self.layer, self.description = name, layer, description
+        params = r"(\w+):(\d+):(\d+)"
+        if layer:
+            self.shape = re.compile(
+                rf"^:pbkdf2-legacy{layer}:!{params}!([0-9a-f]*)!({_B64})!({_B64})$"
+            )
+        else:
+            self.shape = re.compile(rf"^:pbkdf2:{params}:({_B64}):({_B64})$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        match = self.shape.match(encoded) if self.shape else None
+        if match is None:
+            raise MalformedHash(f"expected MediaWiki's {self.name} layout")
+        if self.layer:
+            algo, rounds, length, b_salt, salt, digest = match.groups()
+        else:
+            (algo, rounds, length, salt, digest), b_salt = match.groups(), ""
+        if algo not in hashlib.algorithms_available:
+            raise MalformedHash(f"unknown hash {algo!r}")
+        raw = _b64(digest, "the hash")
+        if len(raw) != int(length):
+            raise MalformedHash(f"the hash has {len(raw)} bytes where {length} are declared")
+        if self.layer == "B" and not b_salt:
+            raise MalformedHash("the :B: layer has no salt")
+        return Parsed(
+            raw, _b64(salt, "the salt"), int(rounds), {"hash": algo, "b_salt": b_salt.encode()}
+        )
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        if self.layer == "B":
+            secret = _hex("md5", parsed.extra["b_salt"] + b"-" + _hex("md5", secret))
+        elif self.layer == "A":
+            secret = _hex("md5", secret)
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
+class MediaWikiWrapped(HashFormat):
+    """MediaWiki's `:bcrypt:<rounds>$<salt>$<hash>` (crypt's `$2y$` taken apart) and
+    `:argon2:<PHC string>` (password_hash's output), checked by the bcrypt and argon2
+    formats."""
+
+    def __init__(self, name: str, prefix: str, inner: HashFormat, description: str) -> None:
+        self.name, self.prefix, self.inner, self.description = name, prefix, inner, description
+        self.family = getattr(inner, "family", "")
+
+    def identify(self, encoded: str) -> bool:
+        return encoded.startswith(self.prefix)
+
+    def unwrap(self, encoded: str) -> str:
+        """The string the inner format reads."""
+        if not encoded.startswith(self.prefix):
+            raise MalformedHash(f"does not start with {self.prefix}")
+        rest = encoded[len(self.prefix) :]
+        if self.prefix != ":bcrypt:":
+            return rest
+        match = re.fullmatch(r"(\d{1,2})\$([./A-Za-z0-9]{22})\$([./A-Za-z0-9]{31})", rest)
+        if match is None:
+            raise MalformedHash("expected :bcrypt:<rounds>$<22 characters>$<31 characters>")
+        rounds, salt, digest = match.groups()
+        return f"$2y${int(rounds):02d}${salt}{digest}"
+
+    def parse(self, encoded: str, params: Mapping[str, Any]) -> None:
+        self.inner.parse(self.unwrap(encoded), params)
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        return self.inner.decode(self.unwrap(encoded), params)
+
+    @sensitive_variables()
+    def verify(self, password: str, encoded: str, params: Mapping[str, Any]) -> bool:
+        return self.inner.verify(password, self.unwrap(encoded), params)
 
 
 class AuthMe(StructuredFormat):

@@ -30,11 +30,12 @@ def _crypt_family() -> list[HashFormat]:
         P(
             "bcrypt",
             ph.bcrypt,
-            "bcrypt $2a$/$2b$/$2y$ (PHP password_hash, Laravel, Rails, Spring, Node)",
+            "bcrypt $2a$/$2b$/$2y$ (PHP password_hash, Laravel, Rails, Spring, Node), and the "
+            "original $2$",
             truncate_bytes=BCRYPT_MAX_BYTES,
-            shape=r"^\$2[aby]\$(?:0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$",
+            shape=r"^\$2[aby]?\$(?:0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$",
             family="bcrypt",
-            cost_pattern=r"^\$2[aby]\$(?P<rounds>\d\d)\$",
+            cost_pattern=r"^\$2[aby]?\$(?P<rounds>\d\d)\$",
         ),
         crypt.SystemCrypt(
             "yescrypt",
@@ -335,6 +336,21 @@ def _formats() -> list[HashFormat]:
         ),
         crypt.Drupal7(),
         app.Magento2(),
+        app.MediaWikiPbkdf2(
+            "mediawiki_pbkdf2", "", "MediaWiki 1.24+ :pbkdf2:sha512:30000:64:salt:hash (default)"
+        ),
+        app.MediaWikiPbkdf2(
+            "mediawiki_pbkdf2_legacy_b", "B", "MediaWiki :pbkdf2-legacyB: (old :B: rehashed)"
+        ),
+        app.MediaWikiPbkdf2(
+            "mediawiki_pbkdf2_legacy_a", "A", "MediaWiki :pbkdf2-legacyA: (old :A: rehashed)"
+        ),
+        app.MediaWikiWrapped(
+            "mediawiki_bcrypt", ":bcrypt:", by_name["bcrypt"], "MediaWiki :bcrypt:rounds$salt$hash"
+        ),
+        app.MediaWikiWrapped(
+            "mediawiki_argon2", ":argon2:", argon2, "MediaWiki :argon2:$argon2id$... (1.33+)"
+        ),
         app.MediaWikiB(),
         dig.PrefixedHexDigest("mediawiki_a", ":A:", "md5", "MediaWiki unsalted :A:hash"),
         app.AuthMe(),

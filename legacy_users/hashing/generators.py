@@ -2,7 +2,7 @@
 (`list_hash_formats`, the README) shows in its "tested against" column.
 
 A claim here is held to the tests: `tests/test_real_generators.py` classifies every hash
-the generators wrote (fixtures from Debian's tools, npm packages and old PyPI releases, made by
+the generators wrote (fixtures from Debian's tools, npm packages, PHP and old PyPI releases, made by
 `scripts/fixtures/`; Django, libpass and argon2-cffi called in the test) and fails unless
 this table names exactly the generators whose hashes verify as each format.
 """
@@ -34,6 +34,11 @@ TESTED_WITH: dict[str, tuple[str, ...]] = {
     "ldap_sha256": ("doveadm pw",),
     "ldap_sha512": ("doveadm pw",),
     "md5_crypt": ("libpass", "mkpasswd", "openssl passwd"),
+    "mediawiki_argon2": ("PHP 8.2 (MediaWiki layouts)",),
+    "mediawiki_bcrypt": ("PHP 8.2 (MediaWiki layouts)",),
+    "mediawiki_pbkdf2": ("PHP 8.2 (MediaWiki layouts)",),
+    "mediawiki_pbkdf2_legacy_a": ("PHP 8.2 (MediaWiki layouts)",),
+    "mediawiki_pbkdf2_legacy_b": ("PHP 8.2 (MediaWiki layouts)",),
     "pbkdf2_sha256": ("libpass",),
     "phpass": ("libpass",),
     "postgres_scram_sha256": ("PostgreSQL",),

@@ -163,6 +163,8 @@ def okta_hash_credential(
     entry = IMPORTS.get(format_name)
     if entry is None or params.get("password_encoding") or params.get("key"):
         return None  # a non-UTF-8 or peppered legacy hash is not what Okta would compute
+    if encoded.startswith("$2$"):
+        return None  # bcrypt's original variant: Okta's bcrypt ($2a$/$2b$) differs from it
     try:
         return entry.build(_FORMATS[format_name].decode(encoded, params), params)
     except (MalformedHash, ValueError, TypeError, KeyError):
