@@ -139,7 +139,7 @@ def okta_accepts_hash(credential: dict, password: str) -> bool:
     secret = password.encode()
     if credential["algorithm"] == "BCRYPT":
         stored = f"$2b${credential['workFactor']:02d}${credential['salt']}{credential['value']}"
-        return bcrypt.checkpw(secret, stored.encode())
+        return bcrypt.checkpw(secret[:72], stored.encode())  # bcrypt reads 72 bytes at most
     salt, value = base64.b64decode(credential["salt"]), base64.b64decode(credential["value"])
     if credential["algorithm"] == "PBKDF2":
         digest = credential["digestAlgorithm"].split("_")[0].lower()

@@ -471,6 +471,18 @@ VECTORS = [
         "libpass bcrypt ident '2' (bcrypt's original $2$ variant)",
     ),
     V(
+        "perl_pbkdf2",
+        "correct horse battery staple",
+        "{X-PBKDF2}HMACSHA1:AAAD6A:JDW4zg==:6khGzMOcOxIZdvtRp23NMbx0quQ=",
+        "Crypt::PBKDF2 HMACSHA1 encoding=ldap (0.261630)",
+    ),
+    V(
+        "perl_pbkdf2_crypt",
+        "correct horse battery staple",
+        "$PBKDF2$HMACSHA1:1000:r7jCjQ==$jAtx+lz6PUqmh5hWC2TBQBjVl8E=",
+        "Crypt::PBKDF2 HMACSHA1 encoding=crypt (0.261630)",
+    ),
+    V(
         "mediawiki_a",
         "password",
         ":A:5f4dcc3b5aa765d61d8327deb882cf99",

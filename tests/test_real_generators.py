@@ -19,12 +19,15 @@ from passlib import hash as ph
 
 from legacy_users.hashing import check_password, classify_hash
 from legacy_users.hashing.generators import TESTED_WITH
+from legacy_users.hashing.okta_import import okta_hash_credential
+from tests.fake_okta import okta_accepts_hash
 
 HERE = Path(__file__).resolve().parent
 PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
 NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
 DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
 MEDIAWIKI = json.loads((HERE / "fixtures" / "real_tools" / "mediawiki.json").read_text())["hashes"]
+PERL = json.loads((HERE / "fixtures" / "real_tools" / "perl.json").read_text())["hashes"]
 WERKZEUG = json.loads((HERE / "fixtures" / "real_tools" / "werkzeug.json").read_text())["hashes"]
 
 
@@ -85,6 +88,32 @@ def test_mediawiki_layouts_verify(case):
     detected, right, wrong = _verifies(case["password"], case["hash"])
 
     assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize(
+    "case", PERL, ids=[f"{c['tool'].split(' (')[0]}-{i % 5}" for i, c in enumerate(PERL)]
+)
+def test_perl_crypt_pbkdf2_hashes_verify(case):
+    detected, right, wrong = _verifies(case["password"], case["hash"])
+
+    assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize("source", ["mediawiki", "perl", "werkzeug"])
+def test_real_tools_hashes_okta_can_import_let_okta_accept_the_password_only(source):
+    """Where Okta can take a real tool's hash itself, the payload built from it is one Okta
+    checks the right password against, and refuses a wrong one with."""
+    cases = {"mediawiki": MEDIAWIKI, "perl": PERL, "werkzeug": WERKZEUG}[source]
+    imported = 0
+    for case in cases:
+        name = classify_hash(case["hash"]).format_name
+        credential = okta_hash_credential(name, case["hash"])
+        if credential is None:
+            continue
+        imported += 1
+        assert okta_accepts_hash(credential, case["password"]), case["tool"]
+        assert not okta_accepts_hash(credential, "x" + case["password"]), case["tool"]
+    assert imported or source != "mediawiki"  # MediaWiki's :pbkdf2: and :bcrypt: import
 
 
 DJANGO_HASHERS = [
@@ -218,6 +247,8 @@ def _tested_generators() -> dict[str, set[str]]:
         saw(case["hash"], "Werkzeug 2.2", password=case["password"])
     for case in MEDIAWIKI:
         saw(case["hash"], "PHP 8.2 (MediaWiki layouts)", password=case["password"])
+    for case in PERL:
+        saw(case["hash"], "Perl Crypt::PBKDF2", password=case["password"])
     saw(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("pw"), "argon2-cffi")
     return found
 

@@ -323,6 +323,14 @@ def _formats() -> list[HashFormat]:
         ),
         kdf.WerkzeugHash("werkzeug_scrypt", "scrypt", "Werkzeug/Flask scrypt:N:r:p$salt$hex"),
         # After Django's: `sha1$salt$hex` and `md5$salt$hex` are both (AMBIGUOUS below).
+        kdf.PerlPbkdf2(
+            "perl_pbkdf2",
+            "ldap",
+            "Perl Crypt::PBKDF2 {X-PBKDF2}HMACSHA2+512:... (Catalyst, Dancer)",
+        ),
+        kdf.PerlPbkdf2(
+            "perl_pbkdf2_crypt", "crypt", "Perl Crypt::PBKDF2 $PBKDF2$HMACSHA1:1000:salt$hash"
+        ),
         kdf.WerkzeugLegacy(),
         kdf.WerkzeugPlain(),
         # --- PHP applications ---

@@ -40,6 +40,8 @@ TESTED_WITH: dict[str, tuple[str, ...]] = {
     "mediawiki_pbkdf2_legacy_a": ("PHP 8.2 (MediaWiki layouts)",),
     "mediawiki_pbkdf2_legacy_b": ("PHP 8.2 (MediaWiki layouts)",),
     "pbkdf2_sha256": ("libpass",),
+    "perl_pbkdf2": ("Perl Crypt::PBKDF2",),
+    "perl_pbkdf2_crypt": ("Perl Crypt::PBKDF2",),
     "phpass": ("libpass",),
     "postgres_scram_sha256": ("PostgreSQL",),
     "scrypt_crypt": ("mkpasswd",),

@@ -136,6 +136,59 @@ class WerkzeugPlain(StructuredFormat):
         return secret
 
 
+class PerlPbkdf2(StructuredFormat):
+    """Perl's Crypt::PBKDF2 (Catalyst and Dancer apps), in its two encodings:
+    `{X-PBKDF2}HMACSHA2+512:<iterations as 4 base64 bytes>:<salt>:<hash>` ("ldap", the
+    default) and `$PBKDF2$HMACSHA2{512}:<iterations>:<salt>$<hash>` ("crypt")."""
+
+    family = "pbkdf2"
+
+    def __init__(self, name: str, encoding: str, description: str) -> None:
+        self.name, self.encoding, self.description = name, encoding, description
+        kind = r"HMACSHA[123](?:[+{][0-9]{3}}?)?"
+        b64 = r"[A-Za-z0-9+/]+={0,2}"
+        self.shape = re.compile(
+            rf"^\{{X-PBKDF2\}}({kind}):({b64}):({b64}):({b64})$"
+            if encoding == "ldap"
+            else rf"^\$PBKDF2\$({kind}):(\d+):({b64})\$({b64})$"
+        )
+
+    @staticmethod
+    def algorithm(kind: str) -> str:
+        """hashlib's name for a Crypt::PBKDF2 hash class (`HMACSHA2+512` -> sha512)."""
+        size = re.sub(r"\D", "", kind[len("HMACSHA") + 1 :])
+        if kind.startswith("HMACSHA1") and not size:
+            return "sha1"
+        if kind.startswith("HMACSHA2"):
+            return f"sha{size or 256}"
+        if kind.startswith("HMACSHA3"):
+            return f"sha3_{size or 256}"
+        raise MalformedHash(f"unknown hash class {kind!r}")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        match = self.shape.match(encoded) if self.shape else None
+        if match is None:
+            raise MalformedHash(f"expected Crypt::PBKDF2's {self.encoding} encoding")
+        kind, rounds, salt, digest = match.groups()
+        algorithm = self.algorithm(kind)
+        if algorithm not in hashlib.algorithms_available:
+            raise MalformedHash(f"unknown hash {algorithm!r}")
+        if self.encoding == "ldap":
+            packed = b64decode(rounds + "=" * (-len(rounds) % 4), "the iterations")
+            if len(packed) != 4:
+                raise MalformedHash("the iterations are not 4 bytes")
+            iterations = struct.unpack(">I", packed)[0]
+        else:
+            iterations = as_int(rounds, "iterations")
+        raw = b64decode(digest, "the hash")
+        return Parsed(raw, b64decode(salt, "the salt"), iterations, {"hash": algorithm})
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
 class _Pbkdf2(StructuredFormat):
     """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
 
