@@ -483,6 +483,22 @@ VECTORS = [
         "Crypt::PBKDF2 HMACSHA1 encoding=crypt (0.261630)",
     ),
     V(
+        "gitea_pbkdf2",
+        "correct horse battery staple",
+        "cc100bab75479088b05ad289fd93d32b00d73ff3acdf64e7f43a3bb3a9b18beddd223e485d2b828b031b00f8a300717288ec",
+        "Gitea pbkdf2_v2: Go x/crypto/pbkdf2 (go1.19.8)",
+        {"salt": "SRnWZcLxXV"},
+        True,
+    ),
+    V(
+        "grafana_pbkdf2",
+        "correct horse battery staple",
+        "10606917ab6b6751bb9591b4e497b3d71ba7832b2170788a0810f728095c0b51dd470dd0712b4863e5a17a541cdbfe409df8",
+        "Grafana: Go x/crypto/pbkdf2 (go1.19.8)",
+        {"salt": "mc6QM8neBV"},
+        True,
+    ),
+    V(
         "mediawiki_a",
         "password",
         ":A:5f4dcc3b5aa765d61d8327deb882cf99",

@@ -27,6 +27,7 @@ PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json")
 NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
 DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
 MEDIAWIKI = json.loads((HERE / "fixtures" / "real_tools" / "mediawiki.json").read_text())["hashes"]
+GO = json.loads((HERE / "fixtures" / "real_tools" / "go.json").read_text())["hashes"]
 PERL = json.loads((HERE / "fixtures" / "real_tools" / "perl.json").read_text())["hashes"]
 WERKZEUG = json.loads((HERE / "fixtures" / "real_tools" / "werkzeug.json").read_text())["hashes"]
 
@@ -97,6 +98,22 @@ def test_perl_crypt_pbkdf2_hashes_verify(case):
     detected, right, wrong = _verifies(case["password"], case["hash"])
 
     assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize(
+    "case", GO, ids=[f"{c['tool'].split(':')[0]}-{i % 5}" for i, c in enumerate(GO)]
+)
+def test_gitea_and_grafana_hashes_verify_as_declared(case):
+    params = {"salt": case["salt"], **(case.get("hash_params") or {})}
+    verdict = classify_hash(case["hash"], case["hash_format"], params)
+    right = check_password(
+        case["password"], case["hash"], format_name=case["hash_format"], params=params
+    )
+    wrong = check_password(
+        "x" + case["password"], case["hash"], format_name=case["hash_format"], params=params
+    )
+
+    assert verdict.ok and (right.verified, wrong.verified) == (True, False)
 
 
 @pytest.mark.parametrize("source", ["mediawiki", "perl", "werkzeug"])
@@ -249,6 +266,8 @@ def _tested_generators() -> dict[str, set[str]]:
         saw(case["hash"], "PHP 8.2 (MediaWiki layouts)", password=case["password"])
     for case in PERL:
         saw(case["hash"], "Perl Crypt::PBKDF2", password=case["password"])
+    for case in GO:
+        found.setdefault(case["hash_format"], set()).add("Go x/crypto/pbkdf2")
     saw(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("pw"), "argon2-cffi")
     return found
 

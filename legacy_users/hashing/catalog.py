@@ -331,6 +331,13 @@ def _formats() -> list[HashFormat]:
         kdf.PerlPbkdf2(
             "perl_pbkdf2_crypt", "crypt", "Perl Crypt::PBKDF2 $PBKDF2$HMACSHA1:1000:salt$hash"
         ),
+        kdf.HexPbkdf2(
+            "gitea_pbkdf2",
+            50_000,
+            "Gitea PBKDF2-SHA256 hex (salt column; iterations: 10000 "
+            "for pbkdf2, 50000 pbkdf2_v2, 320000 pbkdf2_hi)",
+        ),
+        kdf.HexPbkdf2("grafana_pbkdf2", 10_000, "Grafana PBKDF2-SHA256 hex (salt column)"),
         kdf.WerkzeugLegacy(),
         kdf.WerkzeugPlain(),
         # --- PHP applications ---

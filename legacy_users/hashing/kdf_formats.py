@@ -189,6 +189,36 @@ class PerlPbkdf2(StructuredFormat):
         )
 
 
+class HexPbkdf2(StructuredFormat):
+    """A hex PBKDF2 digest with the salt in its own column, the algorithm and the rounds
+    in the application's configuration (Go apps: Gitea, Grafana). Declared, never guessed:
+    `iterations` (the app's default otherwise) and `algorithm` (sha256) from hash_params."""
+
+    detectable = False
+    family = "pbkdf2"
+    params = ("salt", "iterations", "algorithm")
+
+    def __init__(self, name: str, iterations: int, description: str) -> None:
+        self.name, self.iterations, self.description = name, iterations, description
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        salt = text_param(params, "salt")
+        if not salt:
+            raise MalformedHash("needs the salt (salt column)")
+        algorithm = str(params.get("algorithm") or "sha256").lower()
+        if algorithm not in ("sha1", "sha256", "sha512"):
+            raise MalformedHash(f"unknown algorithm {algorithm!r}")
+        iterations = as_int(params.get("iterations") or self.iterations, "iterations")
+        return Parsed(
+            hexdecode(encoded.strip(), "the digest"), salt.encode(), iterations, {"hash": algorithm}
+        )
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        return hashlib.pbkdf2_hmac(
+            parsed.extra["hash"], secret, parsed.salt, parsed.iterations, len(parsed.digest)
+        )
+
+
 class _Pbkdf2(StructuredFormat):
     """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
 

@@ -131,6 +131,8 @@ IMPORTS: dict[str, OktaImport] = {
     "aspnet_identity_v3": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
     "keycloak_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
     "perl_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
+    "gitea_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
+    "grafana_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
     "perl_pbkdf2_crypt": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
     "mediawiki_pbkdf2": OktaImport(_PBKDF2_NAMED, _pbkdf2()),
     "mediawiki_bcrypt": OktaImport("BCRYPT", _bcrypt),
