@@ -4,6 +4,7 @@ hash is checked, never on a command line, in a load run or on an admin page."""
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,44 @@ def test_load_runs_recorded_with_a_secret_value_are_scrubbed():
         "signer_key": "(removed: a secret value)",
         "rounds": 8,
     }
+
+
+RUBY = json.loads((Path(__file__).parent / "fixtures" / "real_tools" / "ruby.json").read_text())[
+    "hashes"
+]
+
+
+@pytest.mark.django_db
+def test_a_devise_pepper_named_once_verifies_every_user(tmp_path, settings, post_hook):
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    (folder / "devise-pepper").write_text(RUBY[0]["pepper"])
+    settings.HASH_SECRETS_DIR = str(folder)
+    path = tmp_path / "users.csv"
+    rows = [f"user{i}@example.com,{case['hash']}" for i, case in enumerate(RUBY)]
+    path.write_text("login,password_hash\n" + "\n".join(rows) + "\n")
+    params = json.dumps({"pepper": "secret:devise-pepper", "pepper_position": "suffix"})
+
+    _, _, failure = run("load_legacy_users", str(path), hash_params=params)
+
+    assert failure == ""
+    for i, case in enumerate(RUBY):
+        login = f"user{i}@example.com"
+        assert verdict(post_hook(import_request(login, "x" + case["password"]))) == "UNVERIFIED"
+        assert verdict(post_hook(import_request(login, case["password"]))) == "VERIFIED"
+    recorded = json.dumps(list(LoadRun.objects.values_list("options", flat=True)))
+    assert RUBY[0]["pepper"] not in recorded and "secret:devise-pepper" in recorded
+
+
+@pytest.mark.django_db
+def test_a_pepper_written_into_a_row_is_refused(tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(
+        "login,password_hash,hash_params\n"
+        f'ada@example.com,{RUBY[0]["hash"]},"{{""pepper"": ""{RUBY[0]["pepper"]}""}}"\n'
+    )
+
+    _, err, failure = run("load_legacy_users", str(path))
+
+    assert "hash_params pepper: give it by name (secret:<name>)" in err
+    assert failure.startswith("1 bad rows")

@@ -167,7 +167,12 @@ def okta_hash_credential(
     """
     params = params or {}
     entry = IMPORTS.get(format_name)
-    if entry is None or params.get("password_encoding") or params.get("key"):
+    if (
+        entry is None
+        or params.get("password_encoding")
+        or params.get("key")
+        or params.get("pepper")
+    ):
         return None  # a non-UTF-8 or peppered legacy hash is not what Okta would compute
     if encoded.startswith("$2$"):
         return None  # bcrypt's original variant: Okta's bcrypt ($2a$/$2b$) differs from it

@@ -207,8 +207,15 @@ class FormatRegistry:
             return CheckResult(False, CheckReason.UNSUPPORTED_HASH, format_name)
         if not password:
             return CheckResult(False, CheckReason.WRONG_PASSWORD, fmt.name)
+        params = params or {}
+        pepper = params.get("pepper")
+        if pepper:
+            # The application's secret, joined to the password before hashing (Devise's
+            # config.pepper: after it). An HMAC key or Spring's secret is `key` instead.
+            before = params.get("pepper_position") == "prefix"
+            password = f"{pepper}{password}" if before else f"{password}{pepper}"
         try:
-            matched = fmt.verify(password, encoded, params or {})
+            matched = fmt.verify(password, encoded, params)
         except OverCost:
             # Refused before any hashing: one such check could hold a worker for minutes.
             return CheckResult(False, CheckReason.OVER_COST, fmt.name)

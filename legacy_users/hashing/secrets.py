@@ -1,4 +1,4 @@
-"""Secret hash parameters (an HMAC pepper, Firebase's signer key, Spring's encoder secret):
+"""Secret hash parameters (a pepper, an HMAC key, Firebase's signer key, Spring's secret):
 named, never stored.
 
 A secret parameter holds a reference, `secret:<name>`, and its value is read when a hash is
@@ -22,7 +22,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 #: The hash parameters that are secrets wherever they appear.
-SECRET_PARAMS = frozenset({"key", "signer_key"})
+SECRET_PARAMS = frozenset({"key", "signer_key", "pepper"})
 REFERENCE = "secret:"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 

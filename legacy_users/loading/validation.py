@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legacy_users.hashing import classify_hash, hash_check_params
-from legacy_users.hashing.secrets import MissingSecret
+from legacy_users.hashing.secrets import MissingSecret, is_reference
 from legacy_users.loading.readers import SourceRow, too_deep
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
@@ -38,6 +38,8 @@ TEXT_COLUMNS = ("login", "email", "first_name", "last_name", "salt", "source", "
 _LIMITS = {name: LegacyUser._meta.get_field(name).max_length for name in TEXT_COLUMNS}
 _LIMITS["password_hash"] = 1024
 _SHORT = min(_LIMITS.values())
+#: Secrets of a whole application, never of one user: refused as values in a row.
+APP_SECRETS = ("pepper", "signer_key")
 #: Hash parameters are a few flat settings: anything bigger or deeper is not.
 MAX_HASH_PARAMS_CHARS = 64 * 1024
 HASH_PARAMS_DEPTH = 4
@@ -120,6 +122,10 @@ def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[s
         raise RowProblem(f"hash_params is nested more than {HASH_PARAMS_DEPTH} levels deep")
     if "\\u0000" in json.dumps(raw):
         raise RowProblem("hash_params contains a NUL character")
+    for name in APP_SECRETS:
+        if name in raw and not is_reference(raw[name]):
+            # An application-wide secret: named, its value never in the database.
+            raise RowProblem(f"hash_params {name}: give it by name (secret:<name>)")
     return {**defaults.hash_params, **raw}
 
 
