@@ -499,6 +499,36 @@ VECTORS = [
         True,
     ),
     V(
+        "mediawiki_b_hashcat",
+        "hashcat",
+        "$B$2152187716$8c8b39c3602b194eeeb6cac78eea2742",
+        "hashcat example hash, mode 3711",
+    ),
+    V(
+        "episerver",
+        "hashcat",
+        "$episerver$*0*bEtiVGhPNlZpcUN4a3ExTg==*utkfN0EOgljbv5FoZ6+AcZD5iLk",
+        "hashcat example hash, mode 141",
+    ),
+    V(
+        "episerver",
+        "hashcat",
+        "$episerver$*1*MDEyMzQ1Njc4OWFiY2RlZg==*lRjiU46qHA7S6ZE7RfKUcYhB85ofArj1j7TrCtu3u6Y",
+        "hashcat example hash, mode 1441",
+    ),
+    V(
+        "hashcat_scrypt",
+        "hashcat",
+        "SCRYPT:1024:1:1:MDIwMzMwNTQwNDQyNQ==:5FW+zWivLxgCWj7qLiQbeC8zaNQ+qdO0NUinvqyFcfo=",
+        "hashcat example hash, mode 8900",
+    ),
+    V(
+        "scrypt_kdf",
+        "correct horse battery staple",
+        "c2NyeXB0AAoAAAAIAAAAAVWBmOnOJArIahSpxjzur1YfpUYMYhFBiBsyR5CkbYg5e8nkBciKF4x9E15N3IimdHovolAZd+8UP8V+HHLaa9vMm1snU/zbB5z3zBkXxrTN",
+        "npm scrypt-kdf 4.0.0 (logN 10)",
+    ),
+    V(
         "mediawiki_a",
         "password",
         ":A:5f4dcc3b5aa765d61d8327deb882cf99",

@@ -25,6 +25,7 @@ from tests.fake_okta import okta_accepts_hash
 HERE = Path(__file__).resolve().parent
 PASSWORDS = json.loads((HERE.parent / "scripts" / "fixtures" / "passwords.json").read_text())
 NODE = json.loads((HERE / "fixtures" / "real_tools" / "node.json").read_text())["hashes"]
+NODE += json.loads((HERE / "fixtures" / "real_tools" / "scrypt_kdf.json").read_text())["hashes"]
 DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
 MEDIAWIKI = json.loads((HERE / "fixtures" / "real_tools" / "mediawiki.json").read_text())["hashes"]
 GO = json.loads((HERE / "fixtures" / "real_tools" / "go.json").read_text())["hashes"]

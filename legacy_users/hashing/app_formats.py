@@ -225,6 +225,47 @@ class MediaWikiWrapped(HashFormat):
         return self.inner.verify(password, self.unwrap(encoded), params)
 
 
+class MediaWikiBHashcat(MediaWikiB):
+    """MediaWiki `:B:` as hashcat writes it (mode 3711): `$B$salt$hash`."""
+
+    name = "mediawiki_b_hashcat"
+    description = "MediaWiki :B: in hashcat's layout ($B$salt$hash, mode 3711)"
+    shape = re.compile(r"^\$B\$[^$]+\$[0-9a-f]{32}$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
+            raise MalformedHash("expected $B$salt$hash")
+        _, _, salt, digest = encoded.split("$")
+        return Parsed(hexdecode(digest), salt=salt.encode("utf-8"))
+
+
+class EpiServer(StructuredFormat):
+    """EPiServer / ASP.NET Membership as hashcat writes it: `$episerver$*0*<salt>*<hash>`
+    is SHA-1 of salt + UTF-16LE(password) (mode 141), `*1*` SHA-256 (mode 1441); base64."""
+
+    name = "episerver"
+    description = "EPiServer / ASP.NET Membership in hashcat's layout ($episerver$*0* / *1*)"
+    shape = re.compile(r"^\$episerver\$\*[01]\*[A-Za-z0-9+/]+={0,2}\*[A-Za-z0-9+/]+={0,2}$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
+            raise MalformedHash("expected $episerver$*0|1*salt*hash")
+        _, version, salt, digest = encoded.removeprefix("$episerver$").split("*")
+        algorithm = "sha1" if version == "0" else "sha256"
+        raw = _b64(digest + "=" * (-len(digest) % 4), "the hash")
+        if len(raw) != hashlib.new(algorithm).digest_size:
+            raise MalformedHash(
+                f"a {algorithm} digest has {hashlib.new(algorithm).digest_size} bytes"
+            )
+        return Parsed(raw, _b64(salt, "the salt"), extra={"hash": algorithm})
+
+    def secret(self, password: str, params: Mapping[str, Any]) -> bytes | None:
+        return password.encode("utf-16-le", "surrogatepass")
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        return _raw(parsed.extra["hash"], parsed.salt + secret)
+
+
 class AuthMe(StructuredFormat):
     """AuthMe (Minecraft) `$SHA$salt$sha256(sha256(password) + salt)`."""
 

@@ -367,6 +367,10 @@ def _formats() -> list[HashFormat]:
             "mediawiki_argon2", ":argon2:", argon2, "MediaWiki :argon2:$argon2id$... (1.33+)"
         ),
         app.MediaWikiB(),
+        app.MediaWikiBHashcat(),
+        app.EpiServer(),
+        kdf.HashcatScrypt(),
+        kdf.ScryptKdf(),
         dig.PrefixedHexDigest("mediawiki_a", ":A:", "md5", "MediaWiki unsalted :A:hash"),
         app.AuthMe(),
         # --- LDAP ---

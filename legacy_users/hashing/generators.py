@@ -47,6 +47,7 @@ TESTED_WITH: dict[str, tuple[str, ...]] = {
     "phpass": ("libpass",),
     "postgres_scram_sha256": ("PostgreSQL",),
     "scrypt_crypt": ("mkpasswd",),
+    "scrypt_kdf": ("npm scrypt-kdf",),
     "sha256_crypt": ("htpasswd", "libpass", "mkpasswd", "openssl passwd"),
     "sha512_crypt": ("htpasswd", "libpass", "mkpasswd", "openssl passwd"),
     "sun_md5_crypt": ("mkpasswd",),

@@ -219,6 +219,55 @@ class HexPbkdf2(StructuredFormat):
         )
 
 
+class HashcatScrypt(StructuredFormat):
+    """scrypt as hashcat writes it (mode 8900): `SCRYPT:<N>:<r>:<p>:<salt>:<hash>`, base64."""
+
+    name = "hashcat_scrypt"
+    description = "scrypt in hashcat's layout (SCRYPT:N:r:p:salt:hash, mode 8900)"
+    family = "scrypt"
+    shape = re.compile(r"^SCRYPT:\d+:\d+:\d+:[A-Za-z0-9+/]*={0,2}:[A-Za-z0-9+/]+={0,2}$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        if not self.has_shape(encoded):
+            raise MalformedHash("expected SCRYPT:N:r:p:salt:hash")
+        _, n, r, p, salt, digest = encoded.split(":")
+        extra = {"n": as_int(n, "N"), "r": as_int(r, "r"), "p": as_int(p, "p")}
+        return Parsed(b64decode(digest, "the hash"), b64decode(salt, "the salt"), extra=extra)
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        x = parsed.extra
+        return _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], len(parsed.digest))
+
+
+class ScryptKdf(StructuredFormat):
+    """Tarsnap's scrypt header, as the npm package scrypt-kdf (and Colin Percival's scrypt
+    tool) writes it, base64: "scrypt", version 0, log2 N, r, p (big-endian), a 32-byte salt,
+    the first 16 bytes of SHA-256 over those 48, then HMAC-SHA256 of the first 64 bytes keyed
+    by the second half of scrypt(password, salt, N, r, p, 64)."""
+
+    name = "scrypt_kdf"
+    description = "scrypt-kdf (npm) / Tarsnap scrypt header, base64 (c2NyeXB0...)"
+    family = "scrypt"
+    shape = re.compile(r"^c2NyeXB0[A-Za-z0-9+/]{120}$")
+
+    def decode(self, encoded: str, params: Mapping[str, Any]) -> Parsed:
+        raw = b64decode(encoded, "the header") if self.has_shape(encoded) else b""
+        if len(raw) != 96 or raw[:6] != b"scrypt" or raw[6] != 0:
+            raise MalformedHash("expected a 96-byte scrypt header, version 0")
+        if hashlib.sha256(raw[:48]).digest()[:16] != raw[48:64]:
+            raise MalformedHash("the header's checksum does not match")
+        log_n, (r, p) = raw[7], struct.unpack(">II", raw[8:16])
+        if not 1 <= log_n <= 40:
+            raise MalformedHash("log2 N out of range")
+        extra = {"n": 1 << log_n, "r": r, "p": p, "header": raw[:64]}
+        return Parsed(raw[64:], raw[16:48], extra=extra)
+
+    def derive(self, secret: bytes, parsed: Parsed, params: Mapping[str, Any]) -> bytes:
+        x = parsed.extra
+        key = _scrypt(secret, parsed.salt, x["n"], x["r"], x["p"], 64)[32:]
+        return hmac.new(key, x["header"], "sha256").digest()
+
+
 class _Pbkdf2(StructuredFormat):
     """Formats whose digest is PBKDF2 with the HMAC hash in `parsed.extra["hash"]`."""
 
