@@ -29,6 +29,7 @@ NODE += json.loads((HERE / "fixtures" / "real_tools" / "scrypt_kdf.json").read_t
 DEBIAN = json.loads((HERE / "fixtures" / "real_tools" / "debian.json").read_text())["hashes"]
 MEDIAWIKI = json.loads((HERE / "fixtures" / "real_tools" / "mediawiki.json").read_text())["hashes"]
 GO = json.loads((HERE / "fixtures" / "real_tools" / "go.json").read_text())["hashes"]
+WORDPRESS = json.loads((HERE / "fixtures" / "real_tools" / "wordpress.json").read_text())["hashes"]
 PERL = json.loads((HERE / "fixtures" / "real_tools" / "perl.json").read_text())["hashes"]
 WERKZEUG = json.loads((HERE / "fixtures" / "real_tools" / "werkzeug.json").read_text())["hashes"]
 
@@ -87,6 +88,13 @@ def test_old_werkzeug_hashes_verify(case):
     "case", MEDIAWIKI, ids=[f"{c['tool'].split(' (')[0]}-{i // 5}" for i, c in enumerate(MEDIAWIKI)]
 )
 def test_mediawiki_layouts_verify(case):
+    detected, right, wrong = _verifies(case["password"], case["hash"])
+
+    assert (right, wrong) == (True, False), detected
+
+
+@pytest.mark.parametrize("case", WORDPRESS, ids=[str(i) for i in range(len(WORDPRESS))])
+def test_wordpress_6_8_hashes_verify(case):
     detected, right, wrong = _verifies(case["password"], case["hash"])
 
     assert (right, wrong) == (True, False), detected
@@ -267,6 +275,8 @@ def _tested_generators() -> dict[str, set[str]]:
         saw(case["hash"], "PHP 8.2 (MediaWiki layouts)", password=case["password"])
     for case in PERL:
         saw(case["hash"], "Perl Crypt::PBKDF2", password=case["password"])
+    for case in WORDPRESS:
+        saw(case["hash"], "PHP 8.2 (WordPress 6.8)", password=case["password"])
     for case in GO:
         found.setdefault(case["hash_format"], set()).add("Go x/crypto/pbkdf2")
     saw(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("pw"), "argon2-cffi")

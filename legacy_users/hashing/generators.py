@@ -53,5 +53,6 @@ TESTED_WITH: dict[str, tuple[str, ...]] = {
     "sun_md5_crypt": ("mkpasswd",),
     "werkzeug_hmac": ("Werkzeug 2.2",),
     "werkzeug_plain": ("Werkzeug 2.2",),
+    "wordpress_bcrypt": ("PHP 8.2 (WordPress 6.8)",),
     "yescrypt": ("mkpasswd",),
 }
