@@ -18,6 +18,7 @@ from legacy_users.admin_lists import (
 )
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import (
+    AdminAction,
     Erasure,
     LegacyUser,
     LoadRun,
@@ -25,6 +26,7 @@ from legacy_users.models import (
     OktaEvent,
     VerificationAttempt,
 )
+from legacy_users.services.admin_actions import admin_action_record
 from legacy_users.services.export import BASE_FIELDS, stream_csv
 from legacy_users.services.migration import user_unlock, users_purge_hashes
 from legacy_users.services.okta_push import okta_users_push
@@ -318,6 +320,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
             return
         states = ", ".join(f"{state}: {n}" for state, n in report.states.items() if n)
         pushed = sum(report.states.values())
+        admin_action_record(user=request.user, action="push", count=pushed, detail=states)
         self.message_user(
             request,
             f"Pushed {pushed} of the selected users ({states or 'none was pending'}).",
@@ -335,6 +338,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
             users_purge_hashes(at=now, user_id=pk)
             for pk in queryset.filter(status=MigrationStatus.CONFIRMED).values_list("pk", flat=True)
         )
+        admin_action_record(user=request.user, action="purge", count=purged)
         self.message_user(
             request,
             f"Purged the legacy hash of {purged} confirmed user{'s' if purged != 1 else ''}; "
@@ -355,9 +359,22 @@ class LegacyUserAdmin(admin.ModelAdmin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         users = self.get_changelist_instance(request).get_queryset(request)
-        response = StreamingHttpResponse(
-            stream_csv(users.order_by("login_key"), BASE_FIELDS), content_type="text/csv"
-        )
+        lines = stream_csv(users.order_by("login_key"), BASE_FIELDS)
+        query = request.GET.urlencode()[:400]
+
+        def recorded():
+            # Who exported, and how many users: known once the last line is out.
+            count = -1  # the header line
+            try:
+                for line in lines:
+                    count += 1
+                    yield line
+            finally:
+                admin_action_record(
+                    user=request.user, action="export", count=max(count, 0), detail=query
+                )
+
+        response = StreamingHttpResponse(recorded(), content_type="text/csv")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="legacy-users-{stamp}.csv"'
         return response
@@ -368,6 +385,12 @@ class LegacyUserAdmin(admin.ModelAdmin):
         unlocked = [
             user for user in queryset.only("id", "login") if user_unlock(user_id=user.pk, at=now)
         ]
+        admin_action_record(
+            user=request.user,
+            action="unlock",
+            count=len(unlocked),
+            detail=", ".join(user.login for user in unlocked[:20]),
+        )
         for user in unlocked:
             self.message_user(request, f"Unlocked {user.login}.", messages.SUCCESS)
         if not unlocked:
@@ -419,6 +442,18 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return indexed_search(queryset, search_term, exact=("event_id",)), False
+
+
+@admin.register(AdminAction)
+class AdminActionAdmin(ReadOnlyAdmin):
+    """Who did what in the admin: superusers only."""
+
+    list_display = ("at", "username", "email", "subject", "action", "count", "detail")
+    list_filter = ("action", "username")
+    search_fields = ("username", "email", "subject")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Erasure)

@@ -423,3 +423,46 @@ class FormatChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source or '(no source)'}: {self.choice} is {self.format_name}"
+
+
+class OperatorIdentity(models.Model):
+    """Who an operator is at the company's identity provider: the issuer and subject of the
+    ID tokens they sign in with (never an email, which can be reused)."""
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="operator_identity"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="operator_issuer_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or self.subject} ({self.issuer})"
+
+
+class AdminAction(models.Model):
+    """One thing an operator did in the admin (unlock, push, purge, export): who, by their
+    identity provider's subject and email, what, and on how many users."""
+
+    at = models.DateTimeField()
+    username = models.CharField(max_length=150)
+    subject = models.CharField(max_length=255, blank=True, help_text="The provider's `sub`.")
+    email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0, help_text="Users it concerned.")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="adminaction_action_at_idx"),
+            models.Index(fields=["username", "at"], name="adminaction_user_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.action} ({self.count})"

@@ -1,8 +1,15 @@
-"""The admin site: Django's, with the migration dashboard as its index page."""
+"""The admin site: Django's, with the migration dashboard as its index page, and operators
+signing in through the company's identity provider (OpenID Connect) when it is configured."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, auth
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 
 from legacy_users.services.dashboard import dashboard
+from migration_portal import oidc
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -14,6 +21,7 @@ class PortalAdminSite(admin.AdminSite):
     # The admin is the whole site for people: no "View site" link to a page not there.
     site_url = None
     index_template = "admin/portal_index.html"
+    login_template = "admin/portal_login.html"
     # The lists need the width (1366 px laptops): the breadcrumbs and the dashboard's links
     # lead everywhere the model sidebar did.
     enable_nav_sidebar = False
@@ -21,3 +29,36 @@ class PortalAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         context = {**(extra_context or {}), "dashboard": dashboard()}
         return super().index(request, extra_context=context)
+
+    def login(self, request, extra_context=None):
+        """The sign-in page: "Sign in with Okta" when OpenID Connect is configured, and the
+        password form only while ADMIN_PASSWORD_LOGIN allows it (a posted password is
+        refused otherwise)."""
+        if request.method == "POST" and not settings.ADMIN_PASSWORD_LOGIN:
+            raise PermissionDenied("password sign-in is off: sign in with the identity provider")
+        context = {
+            **(extra_context or {}),
+            "oidc": oidc.configured(),
+            "password_login": settings.ADMIN_PASSWORD_LOGIN,
+        }
+        return super().login(request, extra_context=context)
+
+    def logout(self, request, extra_context=None):
+        """Sign out of the portal and, when the provider offers it, of the provider too."""
+        id_token = request.session.get("oidc_id_token", "")
+        if request.method != "POST" or not (oidc.configured() and id_token):
+            return super().logout(request, extra_context=extra_context)
+        auth.logout(request)
+        after = reverse("admin:login", current_app=self.name)
+        return HttpResponseRedirect(oidc.logout_url(request, id_token, after) or after)
+
+
+def oidc_refused(request: HttpRequest) -> HttpResponse:
+    """Where a refused sign-in lands: what happened, in words, and no admin."""
+    reason = request.session.pop(oidc.REFUSAL, "")
+    return render(
+        request,
+        "admin/oidc_refused.html",
+        {"no_role": reason == oidc.NO_ROLE, "site_header": PortalAdminSite.site_header},
+        status=403,
+    )

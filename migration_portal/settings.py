@@ -8,6 +8,7 @@ service at start-up with a message that names the variable.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -120,6 +121,56 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- Operators sign in through the company's identity provider (OpenID Connect) ----------
+# The issuer (an Okta authorization server: https://example.okta.com, or
+# https://example.okta.com/oauth2/default) and the portal's OIDC web app in it.
+ADMIN_OIDC_ISSUER = env.str("ADMIN_OIDC_ISSUER", default="").rstrip("/")
+ADMIN_OIDC_CLIENT_ID = env.str("ADMIN_OIDC_CLIENT_ID", default="")
+ADMIN_OIDC_CLIENT_SECRET = env.str("ADMIN_OIDC_CLIENT_SECRET", default="")
+ADMIN_OIDC_SCOPES = env.str("ADMIN_OIDC_SCOPES", default="openid email profile groups")
+# The claim that lists the person's groups, and which groups give which role.
+ADMIN_OIDC_GROUPS_CLAIM = env.str("ADMIN_OIDC_GROUPS_CLAIM", default="groups")
+ADMIN_OIDC_VIEWER_GROUPS = env.list("ADMIN_OIDC_VIEWER_GROUPS", default=[])
+ADMIN_OIDC_OPERATOR_GROUPS = env.list("ADMIN_OIDC_OPERATOR_GROUPS", default=[])
+ADMIN_OIDC_SUPERUSER_GROUPS = env.list("ADMIN_OIDC_SUPERUSER_GROUPS", default=[])
+# The password form: on by default without OIDC, off with it; ADMIN_PASSWORD_LOGIN=true
+# re-enables it (the break-glass path, with a superuser made by createsuperuser).
+ADMIN_PASSWORD_LOGIN = env.bool(
+    "ADMIN_PASSWORD_LOGIN", default=not (ADMIN_OIDC_ISSUER and ADMIN_OIDC_CLIENT_ID)
+)
+# An admin session lasts this long at most, then the operator signs in again (and their
+# groups are read again).
+ADMIN_SESSION_MINUTES = env.int("ADMIN_SESSION_MINUTES", default=60)
+SESSION_COOKIE_AGE = ADMIN_SESSION_MINUTES * 60
+if ADMIN_OIDC_ISSUER and ADMIN_OIDC_CLIENT_ID:
+    from migration_portal.oidc_discovery import lazy_endpoint
+
+    AUTHENTICATION_BACKENDS.insert(1, "migration_portal.oidc.OperatorBackend")
+    OIDC_RP_CLIENT_ID = ADMIN_OIDC_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = ADMIN_OIDC_CLIENT_SECRET
+    OIDC_RP_SCOPES = ADMIN_OIDC_SCOPES
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = lazy_endpoint("authorization_endpoint")
+    OIDC_OP_TOKEN_ENDPOINT = lazy_endpoint("token_endpoint")
+    OIDC_OP_USER_ENDPOINT = lazy_endpoint("userinfo_endpoint")
+    OIDC_OP_JWKS_ENDPOINT = lazy_endpoint("jwks_uri")
+    OIDC_USE_PKCE = True
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True
+    OIDC_TIMEOUT = 10
+    OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+    LOGIN_REDIRECT_URL = "admin:index"
+    LOGIN_REDIRECT_URL_FAILURE = f"/{ADMIN_URL}oidc/refused/"
+    # Signing out posts the admin's form, whose answer sends the browser on to the
+    # provider's end_session_endpoint: the policy's form-action must let it go there.
+    _issuer = urlsplit(ADMIN_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        f"{_issuer.scheme}://{_issuer.netloc}",
+    ]
+if not ADMIN_PASSWORD_LOGIN:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
 # How many days records are kept (0: for ever); apply_retention deletes older ones in small

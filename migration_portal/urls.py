@@ -10,6 +10,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hooks import urls as hooks_urls
+from migration_portal.admin_site import oidc_refused
 from migration_portal.health import healthz, metrics, readyz
 
 urlpatterns = [
@@ -20,6 +21,11 @@ urlpatterns = [
 if settings.HOOKS_ENABLED:
     urlpatterns.append(path(hooks_urls.MOUNT, include("hooks.urls")))
 if settings.ADMIN_ENABLED:
+    if settings.ADMIN_OIDC_ISSUER and settings.ADMIN_OIDC_CLIENT_ID:
+        urlpatterns += [
+            path(f"{settings.ADMIN_URL}oidc/refused/", oidc_refused, name="oidc_refused"),
+            path(f"{settings.ADMIN_URL}oidc/", include("mozilla_django_oidc.urls")),
+        ]
     urlpatterns += [
         path(settings.ADMIN_URL, admin.site.urls),
         # The front door leads to the operators' home.

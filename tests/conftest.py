@@ -18,6 +18,9 @@ from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
 from legacy_users.services import throttling
 
+#: The browser tests' fixtures (Chromium through Playwright).
+pytest_plugins = ["tests.browser_support"]
+
 # Okta's example bodies (copied from the contract's examples, so a fresh clone has them).
 EXAMPLES = Path(__file__).parent / "okta_examples"
 

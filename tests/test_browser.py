@@ -5,53 +5,20 @@ Needs Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it) and 
 `required` (as in CI), when they fail. Screenshots go to test-artifacts/.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from legacy_users.models import LegacyUser
+from tests.browser_support import require_chromium
+from tests.browser_support import shot as _shot
 from tests.conftest import import_request
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+require_chromium()
+
 PASSWORD = "browser-test-password-1"
 
-if not Path(CHROMIUM).exists() and os.environ.get("BROWSER_TESTS") != "required":
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    between page actions (and the database flush after each) are still plain synchronous
-    calls. For this module only: the variable must never reach a deployment check."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
-@pytest.fixture(scope="module")
-def browser(_orm_beside_playwright):
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _person(name: str, group: str | None = None, **flags) -> User:
@@ -68,11 +35,6 @@ def _log_in(page, live_server, name: str) -> None:
     with page.expect_navigation():
         page.click("input[type=submit]")
     page.wait_for_selector("#dashboard")
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _no_horizontal_scroll(page) -> bool:
