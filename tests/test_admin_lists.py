@@ -88,3 +88,26 @@ def test_hook_calls_by_period(admin_client, make_user, post_hook):
 
     assert "Wrong password" not in last_day and "Verified" in last_day
     assert "Wrong password" in last_week
+
+
+@pytest.mark.django_db
+def test_lists_offer_a_bounded_page_range_and_deep_links_land_on_the_last(
+    admin_client, monkeypatch
+):
+    from legacy_users.logins import normalize_login
+
+    monkeypatch.setattr(admin_lists, "MAX_PAGES", 2)
+    LegacyUser.objects.bulk_create(
+        LegacyUser(
+            login=f"u{i:03d}@example.com", login_key=normalize_login(f"u{i:03d}@example.com")
+        )
+        for i in range(250)
+    )
+
+    deep = admin_client.get("/admin/legacy_users/legacyuser/?p=50000")
+
+    assert deep.status_code == 200
+    page = deep.content.decode()
+    assert "narrow the list with a filter or the search" in page
+    assert "u100@example.com" in page and "u199@example.com" in page  # page 2 of 2
+    assert "u200@example.com" not in page

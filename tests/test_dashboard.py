@@ -82,3 +82,22 @@ def test_an_empty_migration_says_so(admin_client):
     assert "Migration: 0 legacy users" in html
     assert "No users loaded yet" in html
     assert LegacyUser.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_each_state_s_current_count(admin_client, make_user):
+    from legacy_users.logins import normalize_login
+    from legacy_users.models import LegacyUser
+
+    LegacyUser.objects.bulk_create(
+        LegacyUser(login=f"p{i}@example.com", login_key=normalize_login(f"p{i}@example.com"))
+        for i in range(1234)
+    )
+    LegacyUser.objects.filter(login_key__in=["p1@example.com", "p2@example.com"]).update(
+        status="verified"
+    )
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert 'data-status="Pending">1,232<' in page
+    assert 'data-status="Verified">2<' in page

@@ -62,6 +62,8 @@ class FormatRow:
 class Dashboard:
     loaded: int
     funnel: list[Stage]
+    #: Each migration status's current count (the funnel above is cumulative).
+    now: list[Stage]
     never_signed_in: int
     locked: int
     weak: int
@@ -105,6 +107,15 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         ("Confirmed by Okta", confirmed, ""),
         ("Hash purged", status.get(MigrationStatus.PURGED, 0), "?status__exact=purged"),
     ]
+    current = [
+        Stage(
+            label,
+            status.get(value, 0),
+            _share(status.get(value, 0), loaded),
+            f"?status__exact={value}",
+        )
+        for value, label in MigrationStatus.choices
+    ]
     hooks = hook_stats(now)
     format_push = counts["format_push"]
     formats = []
@@ -116,6 +127,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     locked = locked_now()
     return Dashboard(
         loaded=loaded,
+        now=current,
         funnel=[Stage(label, n, _share(n, loaded), link) for label, n, link in stages],
         never_signed_in=counts["signed_in"].get("no", 0),
         locked=locked,
