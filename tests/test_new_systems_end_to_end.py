@@ -35,7 +35,7 @@ def _cases():
         yield pytest.param({"hash": encoded, "password": password}, id=encoded.split(":")[0][:12])
 
 
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", list(_cases()))
 def test_loaded_and_signed_in_through_the_hook(case, tmp_path, post_hook):
     path = tmp_path / "users.csv"
     with path.open("w", newline="") as out:

@@ -17,5 +17,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {seconds * 1000:.1f} ms")
         slowest = max(costs.values(), default=0.0)
         self.stdout.write(
-            self.style.SUCCESS(f"Refusal floor: {slowest * 1100:.0f} ms (slowest, plus 10%).")
+            self.style.SUCCESS(f"Refusal floor: {slowest * 1500:.0f} ms (slowest, plus 50%).")
         )
