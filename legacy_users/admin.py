@@ -493,4 +493,4 @@ class OktaEventAdmin(ReadOnlyAdmin):
     paginator = EstimatingPaginator
 
     def get_search_results(self, request, queryset, search_term):
-        return indexed_search(queryset, search_term, key="user__login_key", exact=("uuid",)), False
+        return indexed_search(queryset, search_term, exact=("uuid",)), False

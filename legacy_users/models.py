@@ -283,6 +283,8 @@ class OktaEvent(models.Model):
     published = models.DateTimeField(null=True, blank=True)
     okta_user_id = models.CharField(max_length=40, blank=True)
     login = models.CharField(max_length=255, blank=True, help_text="The target's alternateId.")
+    #: The login as the hook matches logins (normalized): what the admin searches by prefix.
+    login_key = models.CharField(max_length=255, blank=True, default="", editable=False)
     user = models.ForeignKey(
         LegacyUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="okta_events"
     )
@@ -298,6 +300,11 @@ class OktaEvent(models.Model):
         verbose_name = "Okta event"
         indexes = [
             models.Index(fields=["published"], name="oktaevent_published_idx"),
+            models.Index(
+                fields=["login_key"],
+                name="oktaevent_login_key_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(
                 fields=["received_at"],
                 name="oktaevent_awaiting_idx",

@@ -193,6 +193,7 @@ def _copy_fields(record: OktaEvent, parsed: ImportEvent) -> None:
     record.published = parsed.published
     record.okta_user_id = parsed.okta_user_id
     record.login = parsed.login
+    record.login_key = normalize_login(parsed.login)[:255]
 
 
 def _target(record: OktaEvent) -> LegacyUser | None:

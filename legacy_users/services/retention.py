@@ -111,10 +111,12 @@ def user_forget(*, login: str, requested_by: str = "", now: datetime | None = No
     with transaction.atomic():
         user = LegacyUser.objects.select_for_update().filter(login_key=key).first()
         calls = VerificationAttempt.objects.filter(login_key=key)
-        events = OktaEvent.objects.filter(login__iexact=login.strip())
+        # By the indexed key, and by the login as Okta sent it (events kept before the key).
+        named = Q(login_key=key) | Q(login__iexact=login.strip())
+        events = OktaEvent.objects.filter(named)
         if user is not None:
             calls = VerificationAttempt.objects.filter(Q(login_key=key) | Q(user=user))
-            events = OktaEvent.objects.filter(Q(login__iexact=login.strip()) | Q(user=user))
+            events = OktaEvent.objects.filter(named | Q(user=user))
         rolled = rolled_until()
         recent = calls.filter(created_at__gte=rolled) if rolled else calls
         anonymised = recent.update(
