@@ -155,9 +155,9 @@ def fill(users: int, calls: int) -> None:
         cursor.execute(
             """
             INSERT INTO legacy_users_oktaevent (uuid, event_type, outcome, published,
-                okta_user_id, login, user_id, via, effect, okta_record, received_at)
+                okta_user_id, login, login_key, user_id, via, effect, okta_record, received_at)
             SELECT md5('e' || id), 'user.import.password', 'SUCCESS', confirmed_at, okta_id,
-                   login, id, 'event_hook', 'confirmed', 'found', confirmed_at
+                   login, login_key, id, 'event_hook', 'confirmed', 'found', confirmed_at
             FROM legacy_users_legacyuser WHERE confirmed_at IS NOT NULL AND id % 10 = 0
             """
         )
@@ -191,18 +191,23 @@ def pages() -> list[tuple[str, str]]:
         ("users, search user4242", users + "?q=user4242"),
         ("users, search exact login", users + "?q=user4242@example.com"),
         ("users, last page", users + "?p=9999"),
+        ("users, page 10000 (deep link)", users + "?p=10000"),
         ("users, page 50", users + "?p=50"),
         ("hook calls", calls),
         ("hook calls, reason wrong_password", calls + "?reason__exact=wrong_password"),
         ("hook calls, outcome ERROR", calls + "?outcome__exact=ERROR"),
         ("hook calls, search user4242", calls + "?q=user4242"),
         ("hook calls, page 50", calls + "?p=50"),
+        ("hook calls, page 49999 (deep link)", calls + "?p=49999"),
+        ("hook calls, page 50000 (deep link)", calls + "?p=50000"),
         ("hook calls, last 24 hours", calls + "?when=day"),
         (
             "hook calls, last 7 days, wrong password",
             calls + "?when=week&reason__exact=wrong_password",
         ),
         ("okta events", "/admin/legacy_users/oktaevent/"),
+        ("okta events, search user4242", "/admin/legacy_users/oktaevent/?q=user4242"),
+        ("admin actions", "/admin/legacy_users/adminaction/"),
         ("load runs", "/admin/legacy_users/loadrun/"),
     ]
     if some_user is not None:

@@ -229,6 +229,13 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", defau
 # Off by default: a health check is one more round trip on every hook call, and a broken
 # connection costs one 503 (which Okta retries) before Django replaces it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
+
+# The worker (legacy_users/tasks.py): Procrastinate keeps its jobs in the portal's
+# PostgreSQL. On SQLite (the demo) there is no worker: the commands run the same jobs.
+WORKER_AVAILABLE = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if WORKER_AVAILABLE:
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The quickstart's SQLite: writers queue for the lock (IMMEDIATE) instead of failing
     # with "database is locked" when several hook calls write at once.
