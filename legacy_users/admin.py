@@ -5,8 +5,8 @@ import json
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
-from django.urls import path
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -24,12 +24,19 @@ from legacy_users.models import (
     LoadRun,
     MigrationStatus,
     OktaEvent,
+    PushJob,
     VerificationAttempt,
 )
 from legacy_users.services.admin_actions import admin_action_record
 from legacy_users.services.export import BASE_FIELDS, stream_csv
 from legacy_users.services.migration import user_unlock, users_purge_hashes
-from legacy_users.services.okta_push import okta_users_push
+from legacy_users.services.okta_push import PushStrategy, okta_users_push
+from legacy_users.services.push_jobs import (
+    PushJobRefused,
+    push_job_pause,
+    push_job_resume,
+    push_job_start,
+)
 from legacy_users.services.user_counts import user_counts
 from okta_api import OktaError
 from okta_api.client import okta_client
@@ -118,7 +125,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         FormatFilter,
         SourceFilter,
     )
-    actions = ("unlock_users", "push_users", "purge_hashes")
+    actions = ("unlock_users", "push_users", "push_users_in_background", "purge_hashes")
     # Searched by `get_search_results`: login prefix or exact email, on indexes.
     search_fields = ("login_key",)
     search_help_text = "A login, or its beginning; or an exact email."
@@ -330,6 +337,13 @@ class LegacyUserAdmin(admin.ModelAdmin):
             self.message_user(request, f"{login}: {error}", messages.ERROR)
 
     @admin.action(
+        description="Push the selected users to Okta in the background (the worker)",
+        permissions=["push"],
+    )
+    def push_users_in_background(self, request, queryset):
+        _start_push_job(self, request, list(queryset.values_list("pk", flat=True)))
+
+    @admin.action(
         description="Purge the legacy hashes of the selected confirmed users", permissions=["purge"]
     )
     def purge_hashes(self, request, queryset):
@@ -442,6 +456,98 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return indexed_search(queryset, search_term, exact=("event_id",)), False
+
+
+def _start_push_job(model_admin, request, user_ids: list[int] | None) -> None:
+    """Queue an Okta push for the worker, and say so (or why not)."""
+    if not settings.WORKER_AVAILABLE:
+        model_admin.message_user(
+            request, "Background pushes need the worker, which runs on PostgreSQL.", messages.ERROR
+        )
+        return
+    if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
+        model_admin.message_user(request, "The Okta API is not configured.", messages.ERROR)
+        return
+    try:
+        job = push_job_start(
+            started_by=request.user.get_username(), strategy=PushStrategy.HOOK, user_ids=user_ids
+        )
+    except PushJobRefused as exc:
+        model_admin.message_user(request, str(exc), messages.ERROR)
+        return
+    admin_action_record(
+        user=request.user, action="push job", count=job.total, detail=f"job {job.pk}, {job.scope}"
+    )
+    model_admin.message_user(
+        request,
+        f"Push {job.pk} queued for {job.total} users ({job.scope}); its progress shows under "
+        "Push jobs and on the dashboard.",
+        messages.SUCCESS,
+    )
+
+
+@admin.register(PushJob)
+class PushJobAdmin(ReadOnlyAdmin):
+    """Okta pushes the worker runs: progress, waits, failures; pause and resume."""
+
+    list_display = (
+        "pk",
+        "created_at",
+        "started_by",
+        "scope",
+        "status",
+        "progress",
+        "waited_seconds",
+        "message",
+    )
+    actions = ("pause", "resume")
+
+    @admin.display(description="Progress")
+    def progress(self, obj: PushJob) -> str:
+        states = ", ".join(f"{state or 'not pushed'}: {n}" for state, n in obj.states.items())
+        return f"{obj.done:,} of {obj.total:,}" + (f" ({states})" if states else "")
+
+    def has_push_permission(self, request) -> bool:
+        return request.user.has_perm("legacy_users.push_legacyuser")
+
+    def get_urls(self):
+        start = path(
+            "push-all/",
+            self.admin_site.admin_view(self.push_all_view),
+            name="legacy_users_pushjob_push_all",
+        )
+        return [start, *super().get_urls()]
+
+    def push_all_view(self, request):
+        """POST: queue a push of every pending user not yet in Okta."""
+        if request.method != "POST" or not self.has_push_permission(request):
+            raise PermissionDenied
+        _start_push_job(self, request, None)
+        return HttpResponseRedirect(reverse("admin:legacy_users_pushjob_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        context = {**(extra_context or {}), "can_push": self.has_push_permission(request)}
+        return super().changelist_view(request, extra_context=context)
+
+    @admin.action(description="Pause the selected pushes", permissions=["push"])
+    def pause(self, request, queryset):
+        for job in queryset:
+            try:
+                push_job_pause(job_id=job.pk)
+            except PushJobRefused as exc:
+                self.message_user(request, f"Push {job.pk}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"Push {job.pk} stops after its current batch.")
+
+    @admin.action(description="Resume the selected pushes", permissions=["push"])
+    def resume(self, request, queryset):
+        for job in queryset:
+            try:
+                push_job_resume(job_id=job.pk)
+            except PushJobRefused as exc:
+                self.message_user(request, f"Push {job.pk}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"Push {job.pk} queued again.")
 
 
 @admin.register(AdminAction)

@@ -473,3 +473,45 @@ class AdminAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.action} ({self.count})"
+
+
+class PushJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PAUSING = "pausing", "Pausing"
+    PAUSED = "paused", "Paused"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class PushJob(models.Model):
+    """An Okta push run by the worker: who started it, for which users (the selected ones,
+    or every pending one), how far it got. One at a time; pausable and resumable (users
+    already pushed are skipped, so a resumed job goes on where it stopped)."""
+
+    created_at = models.DateTimeField()
+    started_by = models.CharField(max_length=150)
+    strategy = models.CharField(max_length=10)
+    #: The selected users' ids; null: every pending user not yet in Okta.
+    user_ids = models.JSONField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PushJobStatus.choices, default=PushJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    states = models.JSONField(default=dict, blank=True, help_text="Users per push outcome.")
+    waited_seconds = models.FloatField(default=0, help_text="Time spent on Okta's rate limits.")
+    message = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"push {self.pk}: {self.status} {self.done}/{self.total}"
+
+    @property
+    def scope(self) -> str:
+        return "every pending user" if self.user_ids is None else f"{len(self.user_ids)} selected"

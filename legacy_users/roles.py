@@ -8,7 +8,7 @@ log in). Made by migration 0011 and kept after every `migrate` (and a test datab
 
 from django.contrib.auth.management import create_permissions
 
-VIEWED = ("legacyuser", "verificationattempt", "loadrun", "oktaevent")
+VIEWED = ("legacyuser", "verificationattempt", "loadrun", "oktaevent", "pushjob")
 ACTIONS = ("unlock", "push", "purge", "export")
 VIEWER, OPERATOR = "Viewer", "Operator"
 

@@ -1,5 +1,6 @@
 """The worker's jobs (Procrastinate, on the portal's PostgreSQL: no other broker to run):
-the periodic ones the README used to ask for a crontab for. `python manage.py procrastinate
+the periodic ones the README used to ask for a crontab for, and the Okta pushes operators
+start from the admin. `python manage.py procrastinate
 worker` runs them; every worker may run the schedule, and each run happens once.
 
 Each job calls the same service the management command calls, so running the command by
@@ -15,6 +16,7 @@ from procrastinate.contrib.django import app
 from legacy_users.services.hook_stats import rollup_hook_calls
 from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_log import okta_imports_sync
+from legacy_users.services.push_jobs import push_job_run
 from legacy_users.services.retention import records_prune
 from okta_api import okta_client
 
@@ -50,3 +52,10 @@ def apply_retention(timestamp: int) -> None:
         report.okta_events,
         report.load_runs,
     )
+
+
+@app.task(queue="push", pass_context=False)
+def okta_push_job(job_id: int) -> None:
+    """An Okta push an operator started from the admin (one at a time)."""
+    job = push_job_run(job_id=job_id)
+    logger.info("okta push %s: %s, %s of %s", job.pk, job.status, job.done, job.total)

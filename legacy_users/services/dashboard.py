@@ -17,6 +17,7 @@ from legacy_users.models import (
     LoadRun,
     MigrationStatus,
     OktaPushState,
+    PushJob,
 )
 from legacy_users.services.hook_stats import HookStats, hook_stats
 from legacy_users.services.user_counts import locked_now, user_counts
@@ -71,6 +72,8 @@ class Dashboard:
     formats: list[FormatRow]
     hooks: HookStats
     load_runs: list[LoadRun]
+    #: The latest Okta push the worker ran or runs (None: none yet).
+    push_job: PushJob | None
     attention: list[Attention]
     generated_at: datetime
 
@@ -136,6 +139,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         formats=formats,
         hooks=hooks,
         load_runs=list(LoadRun.objects.order_by("-started_at")[:5]),
+        push_job=PushJob.objects.order_by("-created_at").first(),
         attention=_attention(counts, hooks, locked),
         generated_at=now,
     )

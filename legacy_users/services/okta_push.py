@@ -48,6 +48,8 @@ class PushReport:
     dry_run: bool = False
     #: Users refused before and not sent again: the profile to send has not changed.
     unchanged_refusals: int = 0
+    #: Stopped before the end because `should_continue` said so.
+    stopped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,7 @@ def okta_users_push(
     on_progress: Callable[[int], None] | None = None,
     among: QuerySet[LegacyUser] | None = None,
     schema: UserSchema | None = None,
+    should_continue: Callable[[], bool] | None = None,
 ) -> PushReport:
     """Create the pending users not yet in Okta (and retry failed ones).
 
@@ -170,7 +173,8 @@ def okta_users_push(
     hash itself where Okta can import it (such users are confirmed at once: Okta holds their
     password and never calls the hook for them). Resumable: each user's outcome is stored as
     it comes, and users already pushed are skipped. `among` narrows it to some users (an
-    operator's selection in the admin).
+    operator's selection in the admin). `should_continue` is asked after every batch: False
+    stops the push there (a paused job; the next run goes on where it stopped).
     """
     report = PushReport(dry_run=dry_run)
     okta = None if dry_run else require_client(client, "pushing users")
@@ -222,6 +226,9 @@ def okta_users_push(
             batch.append(user)
             if len(batch) >= PUSH_BATCH:
                 flush(pool)
+                if should_continue is not None and not should_continue():
+                    report.stopped = True
+                    return report
         if batch:
             flush(pool)
     return report
