@@ -19,6 +19,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -262,7 +263,11 @@ def main() -> None:
         print(f"filling: {args.users:,} users, {args.calls:,} hook calls", flush=True)
         fill(args.users, args.calls)
     if not args.fill_only:
-        # Served as in production (DEBUG off): the admin's static files from the manifest.
+        # Served as in production (DEBUG off): the admin's static files from the manifest,
+        # collected apart from the checkout (a test run there must not see a half copy).
+        from django.conf import settings
+
+        settings.STATIC_ROOT = tempfile.mkdtemp(prefix="bench-static-")
         call_command("collectstatic", interactive=False, verbosity=0)
         measure(args.runs)
 

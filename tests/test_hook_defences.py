@@ -171,8 +171,10 @@ def test_a_password_over_the_length_limit_is_refused_without_hashing_and_counts(
     took = time.monotonic() - started
 
     assert verdict(answer) == "UNVERIFIED"
-    assert took < 0.05
+    # No hash check at all (Drupal 7's 16k SHA-512 rounds over 60 KB would take seconds);
+    # the bound leaves room for a busy machine (0.05 s failed under load).
     assert count_hash_checks == []
+    assert took < 0.5
     assert VerificationAttempt.objects.get().reason == "password_too_long"
     user.refresh_from_db()
     assert user.failed_attempts == 1
@@ -553,7 +555,9 @@ def test_fifty_parallel_calls_for_one_user_make_one_transition(make_user, settin
     first_verified = (
         VerificationAttempt.objects.filter(reason="verified").order_by("created_at").first()
     )
-    assert user.verified_at <= first_verified.created_at + timedelta(seconds=1)
+    # created_at is the call's arrival; the answer may come seconds later on a loaded
+    # machine while 50 calls queue for 8 hash slots (1 s failed under load).
+    assert user.verified_at <= first_verified.created_at + timedelta(seconds=5)
     # That no failure is lost to a race is shown exactly, with wrong passwords only, by
     # test_migration_state's test_simultaneous_wrong_passwords_are_all_counted.
 
