@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # The quickstart's settings; real deployments set these in the environment or .env.
 DEMO_SECRET := Basic YWRtaW46c3VwZXJzZWNyZXQ=
 
-.PHONY: run test lint lock install clean
+.PHONY: run test lint lock install clean image-test
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true OKTA_HOOK_AUTH_VALUES=lint-only-secret-value $(BIN)/mypy
+
+# The image built and the compose layout run in podman: the demo's calls, /readyz, a worker
+# job (root, podman, runc, debootstrap; a few minutes the first time; not part of `make test`).
+image-test: $(STAMP)
+	deploy/image-test/run
 
 # Re-pin every dependency (with hashes) from the direct ones in requirements*.in.
 lock: $(STAMP)

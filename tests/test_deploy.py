@@ -24,9 +24,17 @@ def _tool(name: str) -> str:
     return found
 
 
-def test_the_dockerfile_passes_hadolint():
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "Dockerfile",
+        "deploy/image-test/postgres.Containerfile",
+        "deploy/image-test/redis.Containerfile",
+    ],
+)
+def test_the_dockerfiles_pass_hadolint(dockerfile):
     result = subprocess.run(
-        [_tool("hadolint"), str(ROOT / "Dockerfile")], capture_output=True, text=True
+        [_tool("hadolint"), str(ROOT / dockerfile)], capture_output=True, text=True
     )
 
     assert result.returncode == 0, result.stdout
