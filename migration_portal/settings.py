@@ -449,4 +449,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Start-up chatter every command and process would print (the worker's task registry,
+    # django-axes' banner): warnings only. The worker's job lines stay.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("procrastinate.periodic", "procrastinate.blueprints", "axes.apps")
+    },
 }

@@ -155,9 +155,12 @@ class FormatRegistry:
         self, verdict: HashVerdict, encoded: str, params: Mapping[str, Any]
     ) -> HashVerdict:
         """`verdict`, or the choice of every format sharing its shape that parses it too."""
+        shared = self._twins.get(verdict.format_name)
+        if not shared:  # most formats: a loader calls this for every row
+            return verdict
         twins = [
             name
-            for name in self._twins.get(verdict.format_name, ())
+            for name in shared
             if self._by_name[name].identify(encoded)
             and self._checked(self._by_name[name], encoded, params).ok
         ]

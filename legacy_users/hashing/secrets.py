@@ -60,7 +60,7 @@ def secret_value(name: str) -> str:
 def resolve_secrets(params: Mapping[str, Any]) -> Mapping[str, Any]:
     """`params` with each secret reference replaced by its value (the same mapping when
     none is a reference, the common case on the hook's path)."""
-    if not any(is_reference(params.get(name)) for name in SECRET_PARAMS):
+    if not params or not any(is_reference(params.get(name)) for name in SECRET_PARAMS):
         return params
     resolved = dict(params)
     for name in SECRET_PARAMS:

@@ -244,7 +244,8 @@ def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iter
             ) from None
         if not values:
             continue
-        if not _utf8("".join(values)):
+        joined = "".join(values)
+        if not joined.isascii() and not _utf8(joined):
             yield SourceRow(start, error="not valid UTF-8")
             continue
         if len(values) != width:
