@@ -93,7 +93,8 @@ def main() -> None:
         "DO $$ DECLARE c text; BEGIN "
         "FOR c IN SELECT column_name FROM information_schema.columns "
         "WHERE table_name = 'copy_baseline' AND is_nullable = 'NO' AND column_default IS NULL "
-        f"AND is_identity = 'NO' AND is_generated = 'NEVER' AND column_name NOT IN ({file_columns}) LOOP "
+        "AND is_identity = 'NO' AND is_generated = 'NEVER' "
+        f"AND column_name NOT IN ({file_columns}) LOOP "
         "EXECUTE format('ALTER TABLE copy_baseline ALTER COLUMN %I DROP NOT NULL', c); "
         "END LOOP; END $$",
         DB,
