@@ -82,3 +82,32 @@ def test_the_rollup_command_adds_each_call_once(calls):
 
     assert "Rolled up 4 hook calls." in first.getvalue()
     assert "Rolled up 0 hook calls." in again.getvalue()
+
+
+def test_reading_the_figures_writes_nothing(calls):
+    hook_stats()
+
+    assert not HookCallHour.objects.exists()
+
+
+def test_with_a_worker_the_dashboard_reads_and_says_when_the_roll_up_is_late(
+    calls, admin_client, settings
+):
+    settings.WORKER_AVAILABLE = True
+    _age(calls[:3], minutes=20)  # older than the worker's 5 minutes, three times over
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert not HookCallHour.objects.exists()
+    assert "is the worker running?" in page
+    rollup_hook_calls()  # what the worker's periodic job does
+    assert "is the worker running?" not in admin_client.get("/admin/").content.decode()
+
+
+def test_without_a_worker_the_dashboard_rolls_up_as_it_reads(calls, admin_client, settings):
+    settings.WORKER_AVAILABLE = False
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert sum(HookCallHour.objects.values_list("calls", flat=True)) == 4
+    assert "is the worker running?" not in page

@@ -7,9 +7,10 @@ costs the same at a million users as at eight (bench/admin_pages.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from legacy_users.models import (
@@ -19,7 +20,7 @@ from legacy_users.models import (
     OktaPushState,
     PushJob,
 )
-from legacy_users.services.hook_stats import HookStats, hook_stats
+from legacy_users.services.hook_stats import HookStats, hook_stats, rollup_hook_calls
 from legacy_users.services.user_counts import locked_now, user_counts
 
 IN_OKTA = (OktaPushState.HOOK, OktaPushState.IMPORTED_HASH, OktaPushState.LINKED)
@@ -33,6 +34,8 @@ HASH_PROBLEMS = (
 )
 #: More account locks than this in an hour is a storm worth a look (a spray, or a bug).
 LOCK_STORM = 20
+#: Calls older than this and still not rolled up: the worker is not doing its job.
+ROLLUP_LATE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         )
         for value, label in MigrationStatus.choices
     ]
+    if not settings.WORKER_AVAILABLE:
+        # No worker (SQLite, the demo): the roll-up happens as the figures are read.
+        rollup_hook_calls(now)
     hooks = hook_stats(now)
     format_push = counts["format_push"]
     formats = []
@@ -140,14 +146,17 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         hooks=hooks,
         load_runs=list(LoadRun.objects.order_by("-started_at")[:5]),
         push_job=PushJob.objects.order_by("-created_at").first(),
-        attention=_attention(counts, hooks, locked),
+        attention=_attention(counts, hooks, locked, now),
         generated_at=now,
     )
 
 
-def _attention(counts: dict[str, Any], hooks: HookStats, locked: int) -> list[Attention]:
+def _attention(
+    counts: dict[str, Any], hooks: HookStats, locked: int, now: datetime
+) -> list[Attention]:
     """What needs a person, largest first; only what is there."""
     push = counts["push"]
+    behind = hooks.oldest_unrolled is not None and hooks.oldest_unrolled < now - ROLLUP_LATE
     hash_calls = sum(hooks.reasons.get(reason, 0) for reason in HASH_PROBLEMS)
     items = [
         Attention(
@@ -180,6 +189,12 @@ def _attention(counts: dict[str, Any], hooks: HookStats, locked: int) -> list[At
             "Okta creates sent without an answer (retried by the next push)",
             push.get(OktaPushState.UNANSWERED_HOOK, 0) + push.get(OktaPushState.UNANSWERED_HASH, 0),
             "?okta_push_state__in=unanswered_hook,unanswered_hash",
+        ),
+        Attention(
+            "Hook calls the worker has not rolled up for over 15 minutes (it does every 5): "
+            "is the worker running?",
+            hooks.unrolled_calls if behind else 0,
+            "",
         ),
         Attention(
             f"Users locked now{' (a lock storm?)' if locked > LOCK_STORM else ''}",

@@ -2,8 +2,9 @@
 
 The hook log grows by millions of rows, so the dashboard never reads it whole: calls are
 rolled up into `HookCallHour` rows (hour, outcome, reason, format, latency band) minute by
-minute, each call exactly once (`rollup_hook_calls`, run before every read), and only the
-last couple of minutes are read from the log itself. A call is rolled up once it is a minute
+minute, each call exactly once (`rollup_hook_calls`, run by the worker every five minutes),
+and only the calls since the last roll-up are read from the log itself: reading writes
+nothing. A call is rolled up once it is a minute
 old: its row is committed by then (the hook answers within 3 s), so a later commit cannot
 slip behind the roll-up.
 """
@@ -198,16 +199,20 @@ class HookStats:
     last_hour: Window
     #: The last 24 hours (to the hour).
     last_day: Window
+    #: Calls not yet rolled up (read from the log) and the oldest of them (None: none).
+    unrolled_calls: int = 0
+    oldest_unrolled: datetime | None = None
 
 
 def hook_stats(now: datetime | None = None, days: int = 90) -> HookStats:
-    """Roll up what is new, then sum the day and hour rows and the last minutes of the log
-    (a handful of indexed aggregates, whatever the size of the log)."""
+    """Sum the day and hour rows and the calls logged since the last roll-up (a handful of
+    indexed aggregates, whatever the size of the log, while the roll-up keeps up)."""
     now = now or timezone.now()
-    rollup_hook_calls(now)
-    rolled = rolled_until()  # None: nothing is a minute old yet, all of the log is live
+    rolled = rolled_until()  # None: never rolled up, all of the log is live
     log = VerificationAttempt.objects.all()
-    live = _grouped(log.filter(created_at__gte=rolled) if rolled else log)
+    unrolled = log.filter(created_at__gte=rolled) if rolled else log
+    live = _grouped(unrolled)
+    oldest = unrolled.order_by("created_at").values_list("created_at", flat=True).first()
     first_day = (now - timedelta(days=days - 1)).date()
     week = now - timedelta(days=7)
     hour_start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
@@ -259,6 +264,8 @@ def hook_stats(now: datetime | None = None, days: int = 90) -> HookStats:
         check_cost={fmt: (n, total / n) for fmt, (n, total) in sorted(cost.items()) if n},
         last_hour=windows["hour"],
         last_day=windows["day"],
+        unrolled_calls=sum(row["calls"] for row in live),
+        oldest_unrolled=oldest,
     )
 
 
