@@ -33,6 +33,7 @@ from legacy_users.services.migration import user_unlock, users_purge_hashes
 from legacy_users.services.okta_push import PushStrategy, okta_users_push
 from legacy_users.services.push_jobs import (
     PushJobRefused,
+    push_job_left,
     push_job_pause,
     push_job_resume,
     push_job_start,
@@ -505,7 +506,11 @@ class PushJobAdmin(ReadOnlyAdmin):
     @admin.display(description="Progress")
     def progress(self, obj: PushJob) -> str:
         states = ", ".join(f"{state or 'not pushed'}: {n}" for state, n in obj.states.items())
-        return f"{obj.done:,} of {obj.total:,}" + (f" ({states})" if states else "")
+        return (
+            f"{obj.percent}%: {obj.done:,} of {obj.total:,}"
+            + (f" ({states})" if states else "")
+            + push_job_left(obj, timezone.now())
+        )
 
     def has_push_permission(self, request) -> bool:
         return request.user.has_perm("legacy_users.push_legacyuser")

@@ -5,6 +5,8 @@ in `legacy_users.services`, which update with conditions in SQL so concurrent ca
 lose an update, and which write the audit rows.
 """
 
+from datetime import datetime, timedelta
+
 from django.db import models
 
 from legacy_users.hashing import CheckReason, hash_check_params
@@ -503,6 +505,10 @@ class PushJob(models.Model):
     waited_seconds = models.FloatField(default=0, help_text="Time spent on Okta's rate limits.")
     message = models.CharField(max_length=500, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    #: When the current run began (a resumed job starts a new run) and how far it was then:
+    #: the pace the time-left estimate uses, pauses left out.
+    run_started_at = models.DateTimeField(null=True, blank=True)
+    run_done_from = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -511,6 +517,22 @@ class PushJob(models.Model):
 
     def __str__(self) -> str:
         return f"push {self.pk}: {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        """How much of the push is done, in whole percent (100 for an empty push)."""
+        return min(100, 100 * self.done // self.total) if self.total else 100
+
+    def time_left(self, now: datetime) -> timedelta | None:
+        """How long the rest takes at the current run's pace so far, Okta's rate-limit waits
+        included (None: not running, or nothing pushed yet in this run to judge by)."""
+        if self.status != PushJobStatus.RUNNING or self.run_started_at is None:
+            return None
+        pushed = self.done - self.run_done_from
+        elapsed = (now - self.run_started_at).total_seconds()
+        if pushed <= 0 or elapsed <= 0:
+            return None
+        return timedelta(seconds=max(0, self.total - self.done) * elapsed / pushed)
 
     @property
     def scope(self) -> str:

@@ -21,6 +21,7 @@ from legacy_users.models import (
     PushJob,
 )
 from legacy_users.services.hook_stats import HookStats, hook_stats, rollup_hook_calls
+from legacy_users.services.push_jobs import push_job_left
 from legacy_users.services.user_counts import locked_now, user_counts
 
 IN_OKTA = (OktaPushState.HOOK, OktaPushState.IMPORTED_HASH, OktaPushState.LINKED)
@@ -75,8 +76,9 @@ class Dashboard:
     formats: list[FormatRow]
     hooks: HookStats
     load_runs: list[LoadRun]
-    #: The latest Okta push the worker ran or runs (None: none yet).
+    #: The latest Okta push the worker ran or runs (None: none yet), and its time left.
     push_job: PushJob | None
+    push_job_left: str
     attention: list[Attention]
     generated_at: datetime
 
@@ -134,6 +136,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         cost = hooks.check_cost.get(name)
         formats.append(FormatRow(name or "(unknown)", users, imported, hook, cost and cost[1]))
     locked = locked_now()
+    push_job = PushJob.objects.order_by("-created_at").first()
     return Dashboard(
         loaded=loaded,
         now=current,
@@ -145,7 +148,8 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         formats=formats,
         hooks=hooks,
         load_runs=list(LoadRun.objects.order_by("-started_at")[:5]),
-        push_job=PushJob.objects.order_by("-created_at").first(),
+        push_job=push_job,
+        push_job_left=push_job_left(push_job, now) if push_job else "",
         attention=_attention(counts, hooks, locked, now),
         generated_at=now,
     )

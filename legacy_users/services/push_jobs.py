@@ -4,8 +4,11 @@ Okta's rate limits and its failures kept on the job, pausable and resumable."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from legacy_users.models import LegacyUser, PushJob, PushJobStatus
 from legacy_users.services.okta_push import PushStrategy, okta_users_push, users_to_push
@@ -77,8 +80,12 @@ def push_job_run(*, job_id: int) -> PushJob:
     if job.status == PushJobStatus.PAUSING:
         PushJob.objects.filter(pk=job_id).update(status=PushJobStatus.PAUSED)
         return PushJob.objects.get(pk=job_id)
+    now = timezone.now()
     PushJob.objects.filter(pk=job_id).update(
-        status=PushJobStatus.RUNNING, started_at=job.started_at or timezone.now()
+        status=PushJobStatus.RUNNING,
+        started_at=job.started_at or now,
+        run_started_at=now,
+        run_done_from=job.done,
     )
     among = None if job.user_ids is None else LegacyUser.objects.filter(pk__in=job.user_ids)
     states: dict[str, int] = dict(job.states or {})
@@ -118,3 +125,12 @@ def push_job_run(*, job_id: int) -> PushJob:
         finished_at=None if report.stopped else timezone.now(),
     )
     return PushJob.objects.get(pk=job_id)
+
+
+def push_job_left(job: PushJob, now: datetime) -> str:
+    """ ", about 2 hours, 10 minutes left" at the current run's pace, or "" when that cannot be
+    told (not running, or nothing pushed yet in this run)."""
+    left = job.time_left(now)
+    if left is None:
+        return ""
+    return f", about {timeuntil(now + left, now)} left"
