@@ -73,11 +73,22 @@ MIX = [
     (1 / 7, "", lambda pw: ph.ldap_salted_sha1.hash(pw)),
 ]
 POOL_PER_FORMAT = 64
+#: Other mixes (`--mix`): the same formats with one changed.
+MIXES = {
+    "default": MIX,
+    # sha512_crypt at its default 5,000 rounds, which crypt(3) writes without `rounds=`
+    # (what most Linux /etc/shadow exports hold).
+    "implicit-rounds": [
+        *MIX[:4],
+        (1 / 7, "", lambda pw: ph.sha512_crypt.using(rounds=5000).hash(pw)),
+        *MIX[5:],
+    ],
+}
 
 
-def build_pools(rng: random.Random) -> list[tuple[float, str, list[str]]]:
+def build_pools(rng: random.Random, mix: str = "default") -> list[tuple[float, str, list[str]]]:
     pools = []
-    for share, declared, factory in MIX:
+    for share, declared, factory in MIXES[mix]:
         passwords = [
             "".join(rng.choices(string.ascii_letters, k=12)) for _ in range(POOL_PER_FORMAT)
         ]
@@ -85,9 +96,9 @@ def build_pools(rng: random.Random) -> list[tuple[float, str, list[str]]]:
     return pools
 
 
-def rows(n: int, seed: int = 42):
+def rows(n: int, seed: int = 42, mix: str = "default"):
     rng = random.Random(seed)
-    pools = build_pools(rng)
+    pools = build_pools(rng, mix)
     weights = [share for share, _, _ in pools]
     for i in range(n):
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -111,6 +122,7 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("path")
     parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="default")
     args = parser.parse_args()
     path = Path(args.path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,9 +142,9 @@ def main() -> None:
             ]
             writer = csv.DictWriter(out, fieldnames=fields)
             writer.writeheader()
-            writer.writerows(rows(args.count))
+            writer.writerows(rows(args.count, mix=args.mix))
         else:
-            for row in rows(args.count):
+            for row in rows(args.count, mix=args.mix):
                 out.write(json.dumps(row) + "\n")
     print(
         f"wrote {args.count} users to {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr

@@ -53,12 +53,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--mix",
+        default="default",
+        help="the generator's format mix (bench/generate_users.py --mix): default, "
+        "implicit-rounds (sha512_crypt without rounds=)",
+    )
     args = parser.parse_args()
 
-    path = ROOT / "bench" / "out" / f"users-{args.count}.csv"
+    suffix = "" if args.mix == "default" else f"-{args.mix}"
+    path = ROOT / "bench" / "out" / f"users-{args.count}{suffix}.csv"
     if not path.exists():
         subprocess.run(
-            [PYTHON, "bench/generate_users.py", str(args.count), str(path)], cwd=ROOT, check=True
+            [PYTHON, "bench/generate_users.py", str(args.count), str(path), "--mix", args.mix],
+            cwd=ROOT,
+            check=True,
         )
     size_mb = path.stat().st_size / 1e6
 
@@ -120,7 +129,10 @@ def main() -> None:
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DB}")
 
-    print(f"\n{args.count:,} users, {size_mb:.0f} MB CSV, PostgreSQL, {os.cpu_count()} cores")
+    print(
+        f"\n{args.count:,} users ({args.mix} mix), {size_mb:.0f} MB CSV, PostgreSQL, "
+        f"{os.cpu_count()} cores"
+    )
     print(f"  psql \\copy into LIKE the users table ({indexes} indexes): {copy_time:7.1f} s")
     print(
         f"  load_legacy_users (new users)               : {load_time:7.1f} s  "
