@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
+
+from okta_api.documents import DocumentError, fetch_json_document
 
 
 @functools.cache
@@ -18,9 +19,9 @@ def discovery() -> dict[str, Any]:
     issuer = settings.ADMIN_OIDC_ISSUER
     url = f"{issuer}/.well-known/openid-configuration"
     try:
-        document = httpx.get(url, timeout=10).raise_for_status().json()
-    except (httpx.HTTPError, ValueError) as exc:
-        raise ImproperlyConfigured(f"cannot read {url}: {type(exc).__name__}") from None
+        document = fetch_json_document(url, timeout=10)
+    except DocumentError as exc:
+        raise ImproperlyConfigured(f"cannot read {url}: {exc}") from None
     if document.get("issuer") != issuer:
         raise ImproperlyConfigured(
             f"{url} names the issuer {document.get('issuer')!r}, not ADMIN_OIDC_ISSUER"
