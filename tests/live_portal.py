@@ -21,6 +21,18 @@ from django.db import connection
 
 from tests.conftest import needs_redis
 
+
+def answers(url: str, *, tries: int = 100) -> bool:
+    """Whether `url` answers within `tries` tenths of a second (a process just started)."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 ROOT = Path(settings.BASE_DIR)
 REDIS_URL = "redis://127.0.0.1:6379/13"
 #: The hook secret the test settings configure, which the live servers are given too.
@@ -79,13 +91,7 @@ def portal_instances(count: int, **env_overrides: str) -> Iterator[list[str]]:
     ]
     try:
         for port in ports:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
+            if not answers(f"http://127.0.0.1:{port}/healthz"):
                 raise RuntimeError("an instance did not start")
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:

@@ -12,8 +12,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import migration_portal.urls
 from legacy_users.models import AdminAction, LegacyUser, OperatorIdentity
 from migration_portal import oidc_discovery
 from tests.browser_support import require_chromium, shot
+from tests.live_portal import answers
 
 require_chromium()
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,13 +78,7 @@ def provider(node_modules, live_server, tmp_path, settings):
         text=True,
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        if not answers(f"{issuer}/.well-known/openid-configuration"):
             pytest.fail("the test OpenID Provider did not start")
         _configure(settings, issuer)
         yield {"issuer": issuer, "people": people}
