@@ -162,7 +162,8 @@ def profile_verdict(user: LegacyUser, schema: UserSchema, mapping: ProfileMap) -
 
 
 def users_unpushed() -> QuerySet[LegacyUser]:
-    """Pending users not yet created in Okta (never pushed, failed, refused, unanswered)."""
+    """The pending users a push has work for: not yet created in Okta (never pushed, failed
+    or unanswered before, or refused before: sent again once their profile changes)."""
     return LegacyUser.objects.filter(
         status=MigrationStatus.PENDING, okta_push_state__in=UNPUSHED_STATES
     )

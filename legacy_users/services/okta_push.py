@@ -122,12 +122,6 @@ def _taken(client: OktaClient, user: LegacyUser) -> Outcome:
     return Outcome(OktaPushState.CONFLICT, existing.id, why)
 
 
-def users_to_push() -> QuerySet[LegacyUser]:
-    """The pending users a push has work for: not yet created in Okta, failed or
-    unanswered before, or refused before (sent again once their profile changes)."""
-    return users_unpushed()
-
-
 def _outcome(
     user: LegacyUser,
     *,
@@ -181,7 +175,7 @@ def okta_users_push(
     if schema is None:
         schema = client.user_schema() if client is not None else UserSchema.okta_default()
     mapping = profile_map()
-    users = users_to_push().order_by("pk")
+    users = users_unpushed().order_by("pk")
     if among is not None:
         users = users.filter(pk__in=among.values("pk"))
     if limit:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from legacy_users.models import LegacyUser, PushJob, PushJobStatus
-from legacy_users.services.okta_push import PushStrategy, okta_users_push, users_to_push
+from legacy_users.services.okta_profiles import users_unpushed
+from legacy_users.services.okta_push import PushStrategy, okta_users_push
 from okta_api import OktaError, okta_client
 
 ACTIVE = (PushJobStatus.QUEUED, PushJobStatus.RUNNING, PushJobStatus.PAUSING)
@@ -48,7 +49,7 @@ def _defer(job_id: int) -> None:
 
 
 def _users(user_ids: list[int] | None):  # type: ignore[no-untyped-def]
-    users = users_to_push()
+    users = users_unpushed()
     return users if user_ids is None else users.filter(pk__in=user_ids)
 
 

@@ -4,7 +4,8 @@ from tqdm import tqdm
 from legacy_users.management.common import okta_session
 from legacy_users.models import OktaPushState
 from legacy_users.services.okta_events import okta_api_configured
-from legacy_users.services.okta_push import PushStrategy, okta_users_push, users_to_push
+from legacy_users.services.okta_profiles import users_unpushed
+from legacy_users.services.okta_push import PushStrategy, okta_users_push
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Push at most N users.")
 
     def handle(self, *args, **options):
-        todo = users_to_push().count()
+        todo = users_unpushed().count()
         if options["limit"]:
             todo = min(todo, options["limit"])
         bar = tqdm(total=todo, unit="user", disable=not self.stderr.isatty(), file=self.stderr._out)
