@@ -95,6 +95,13 @@ class LegacyUser(models.Model):
         max_length=64, blank=True, default="", db_default="", editable=False
     )
     okta_password_expired_at = models.DateTimeField(null=True, blank=True)
+    #: The export row this user was last loaded from, as a keyed digest
+    #: (`legacy_users.loading.digests`): a re-load recognises an unchanged row by it and
+    #: skips the row's validation. Any write of the loaded values outside the loader
+    #: clears it, so the next load validates and rewrites the row.
+    load_digest = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -41,7 +41,11 @@ VALUE_COLUMNS = (
     "hash_params",
     "source",
 )
-STAGE_COLUMNS = ("line", "login_key", *VALUE_COLUMNS)
+#: `known`: a row whose digest matched its user's (`legacy_users.loading.digests`): only
+#: its line and login are staged, to be counted and to find it twice in the file.
+STAGE_COLUMNS = ("line", "login_key", "known", "load_digest", *VALUE_COLUMNS)
+#: The staged columns a direct load copies into the users table.
+DIRECT_COLUMNS = ("login_key", "load_digest", *VALUE_COLUMNS)
 JSON_COLUMNS = ("profile", "hash_params")
 #: What a new user gets besides the row's values (Django's field defaults are not the
 #: database's, and these statements bypass the ORM).
@@ -84,10 +88,11 @@ class Duplicate:
 _json = json.JSONEncoder().encode
 
 
-def _row(record: UserRecord) -> tuple:
+def _values(record: UserRecord, digest: str) -> tuple:
+    """The DIRECT_COLUMNS of a validated row."""
     return (
-        record.line,
         record.login_key,
+        digest,
         record.login,
         record.email,
         record.first_name,
@@ -99,6 +104,9 @@ def _row(record: UserRecord) -> tuple:
         _json(record.hash_params) if record.hash_params else "{}",
         record.source,
     )
+
+
+_UNKNOWN_VALUES = (None,) * (len(STAGE_COLUMNS) - 5)
 
 
 class DirectLoadConflict(Exception):
@@ -129,6 +137,7 @@ class Stage:
         self.now = now
         self.count = 0
         self._cursor = connection.cursor()
+        self._copy_sql = ""
         self._copy_cm = None
         self._copy = None
         self._batch: list[tuple] = []
@@ -137,43 +146,52 @@ class Stage:
 
     def __enter__(self) -> Stage:
         json_type = "jsonb" if self.vendor == "postgresql" else "text"
-        types = {name: json_type for name in JSON_COLUMNS} | {"line": "integer"}
+        types = {name: json_type for name in JSON_COLUMNS} | {
+            "line": "integer",
+            "known": "boolean",
+        }
         if self.vendor == "postgresql":
             # A serving process's statement ceiling (DB_STATEMENT_TIMEOUT_MS) is not for loads.
             self._cursor.execute("SET LOCAL statement_timeout = 0")
         columns = ", ".join(f"{name} {types.get(name, 'text')}" for name in STAGE_COLUMNS)
         if self.direct:
-            target = ", ".join((*STAGE_COLUMNS[1:], *NEW_USER_COLUMNS))
-            self._copy_cm = self._cursor.cursor.copy(
-                f"COPY {LegacyUser._meta.db_table} ({target}) FROM STDIN"
-            )
-            self._copy = self._copy_cm.__enter__()
+            target = ", ".join((*DIRECT_COLUMNS, *NEW_USER_COLUMNS))
+            self._copy_sql = f"COPY {LegacyUser._meta.db_table} ({target}) FROM STDIN"
             self._extra = new_user_values(self.now)
+            self._open_copy()
         elif self.vendor == "postgresql":
             self._cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
             self._cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
-            psycopg_cursor = self._cursor.cursor
-            self._copy_cm = psycopg_cursor.copy(
-                f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
-            )
-            self._copy = self._copy_cm.__enter__()
+            self._copy_sql = f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
         else:
             self._cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
             self._cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
         return self
 
-    def add(self, record: UserRecord) -> None:
+    def add(self, record: UserRecord, digest: str = "") -> None:
+        """Stage a validated row, made from a row of digest `digest`."""
         self.count += 1
         if self.direct:
             try:
-                self._copy.write_row(_row(record)[1:] + self._extra)
+                self._copy.write_row(_values(record, digest) + self._extra)
             except UniqueViolation:
                 raise DirectLoadConflict from None
             return
-        if self._copy is not None:
-            self._copy.write_row(_row(record))
+        self._stage((record.line, record.login_key, False, *_values(record, digest)[1:]))
+
+    def add_known(self, line: int, login_key: str, login: str) -> None:
+        """Stage a row whose digest matched its user's: counted (and named, should its login
+        be in the file twice), never written."""
+        self.count += 1
+        self._stage((line, login_key, True, "", login, *_UNKNOWN_VALUES))
+
+    def _stage(self, row: tuple) -> None:
+        if self._copy_sql:
+            if self._copy is None:
+                self._open_copy()
+            self._copy.write_row(row)
             return
-        self._batch.append(_row(record))
+        self._batch.append(row)
         if len(self._batch) >= SQLITE_BATCH:
             self._flush_batch()
 
@@ -185,14 +203,27 @@ class Stage:
             )
             self._batch.clear()
 
-    def close_input(self) -> None:
-        """Finish the COPY (or the last batch) so the table can be queried."""
+    def _open_copy(self) -> None:
+        self._copy_cm = self._cursor.cursor.copy(self._copy_sql)
+        self._copy = self._copy_cm.__enter__()
+
+    def _end_copy(self) -> None:
         if self._copy_cm is not None:
             copy_cm, self._copy_cm, self._copy = self._copy_cm, None, None
             try:
                 copy_cm.__exit__(None, None, None)
             except UniqueViolation:
                 raise DirectLoadConflict from None
+
+    def pause(self) -> None:
+        """End the COPY under way so the connection can run a query (a COPY holds it);
+        the next staged row starts another."""
+        if not self.direct:
+            self._end_copy()
+
+    def close_input(self) -> None:
+        """Finish the COPY (or the last batch) so the table can be queried."""
+        self._end_copy()
         self._flush_batch()
         if self.direct:
             return
@@ -241,6 +272,7 @@ class Stage:
     def apply(self, now: datetime) -> UpsertCounts:
         """Apply the upsert rules to the users table; return what happened to each row."""
         if self.direct:
+            self._analyze()
             return UpsertCounts(created=self.count)
         table = LegacyUser._meta.db_table
         pending = MigrationStatus.PENDING.value
@@ -255,30 +287,54 @@ class Stage:
         # One join tells how many rows match a user, and how many of those are past pending;
         # the statements below then run only when there is something for them to do.
         cursor.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE u.status <> %s) FROM {STAGE} AS s "
+            f"SELECT count(*), count(*) FILTER (WHERE u.status <> %s), "
+            f"count(*) FILTER (WHERE u.status = %s AND NOT s.known) FROM {STAGE} AS s "
             f"JOIN {table} AS u ON u.login_key = s.login_key",
-            [pending],
+            [pending, pending],
         )
-        matched, counts.skipped = cursor.fetchone()
-        if matched > counts.skipped:
+        matched, counts.skipped, to_compare = cursor.fetchone()
+        if to_compare:
+            pending_match = (
+                f"FROM {STAGE} AS s WHERE u.login_key = s.login_key AND u.status = %s "
+                "AND NOT s.known"
+            )
             cursor.execute(
-                f"UPDATE {table} AS u SET {assignments}, updated_at = %s FROM {STAGE} AS s "
-                f"WHERE u.login_key = s.login_key AND u.status = %s AND ({changed})",
+                f"UPDATE {table} AS u SET {assignments}, load_digest = s.load_digest, "
+                f"updated_at = %s {pending_match} AND ({changed})",
                 [now, pending],
             )
             counts.updated = max(cursor.rowcount, 0)
+            # Users the row would leave as they are, loaded before digests or from other
+            # options: their digest now, so that the next load of this file skips them.
+            cursor.execute(
+                f"UPDATE {table} AS u SET load_digest = s.load_digest {pending_match} "
+                f"AND u.load_digest {distinct} s.load_digest",
+                [pending],
+            )
         if total > matched:
-            insert_columns = ", ".join(("login_key", *VALUE_COLUMNS, *NEW_USER_COLUMNS))
-            select_columns = ", ".join(f"s.{c}" for c in ("login_key", *VALUE_COLUMNS))
+            insert_columns = ", ".join(
+                ("login_key", "load_digest", *VALUE_COLUMNS, *NEW_USER_COLUMNS)
+            )
+            select_columns = ", ".join(f"s.{c}" for c in DIRECT_COLUMNS)
             marks = ", ".join(["%s"] * len(NEW_USER_COLUMNS))
             cursor.execute(
                 f"INSERT INTO {table} ({insert_columns}) "
                 f"SELECT {select_columns}, {marks} FROM {STAGE} AS s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS u WHERE u.login_key = s.login_key) "
+                "WHERE NOT s.known "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} AS u WHERE u.login_key = s.login_key) "
                 # In key order the unique index is filled page by page, not at random.
                 f"ORDER BY s.login_key ON CONFLICT (login_key) DO NOTHING",
                 list(new_user_values(now)),
             )
             counts.created = max(cursor.rowcount, 0)
         counts.unchanged = total - counts.created - counts.updated - counts.skipped
+        if counts.created:
+            self._analyze()
         return counts
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics once many users arrived: without them PostgreSQL reads
+        a table it believes small from end to end, for the next load's lookups of stored
+        digests and for the hook's first calls alike (a few hundred ms for a million)."""
+        if self.vendor == "postgresql":
+            self._cursor.execute(f"ANALYZE {LegacyUser._meta.db_table}")

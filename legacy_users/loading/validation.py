@@ -104,6 +104,11 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
+def _for_report(login: str) -> str:
+    """A login as a report shows it: no NUL (which the run's record could not store)."""
+    return login.strip()[:255].replace("\x00", "\ufffd")
+
+
 def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[str, Any]:
     """The row's `hash_params` (a JSON object) over the file-wide ones."""
     raw = fields.get("hash_params")
@@ -167,7 +172,7 @@ class RowValidator:
     def __call__(self, row: SourceRow) -> UserRecord | RowError:
         fields = row.fields
         raw_login = fields.get("login")
-        login_for_report = raw_login.strip()[:255] if raw_login.__class__ is str else ""
+        login_for_report = _for_report(raw_login) if raw_login.__class__ is str else ""
         if row.error:
             return RowError(row.line, login_for_report, row.error)
         try:

@@ -28,7 +28,10 @@ def format_choice_decided(*, source: str, format_name: str) -> str:
 def format_choice_record(*, user_id: int, source: str, choice: str, format_name: str) -> None:
     """A user recorded with `choice` verified as `format_name`: it is the user's format from
     now on, and the source's (the first decision stands)."""
-    LegacyUser.objects.filter(pk=user_id, hash_format=choice).update(hash_format=format_name)
+    # No longer the values the export row was loaded to: a re-load validates the row again.
+    LegacyUser.objects.filter(pk=user_id, hash_format=choice).update(
+        hash_format=format_name, load_digest=""
+    )
     if CHOICE not in choice:
         return
     try:

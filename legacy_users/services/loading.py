@@ -10,6 +10,7 @@ rolls back itself. Each run is recorded as a `LoadRun` once it has ended.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 from collections import Counter
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from legacy_users.hashing.registry import CHOICE
 from legacy_users.hashing.secrets import redact_secrets
+from legacy_users.loading.digests import RowDigests, known_digests, row_login_key
 from legacy_users.loading.readers import Source, SourceError, iter_rows, open_source
 from legacy_users.loading.staging import (
     DirectLoadConflict,
@@ -32,10 +34,12 @@ from legacy_users.loading.staging import (
 )
 from legacy_users.loading.validation import LoadDefaults, RowError, RowValidator, UserRecord
 from legacy_users.metrics import LOADER_ROWS
-from legacy_users.models import LoadOutcome, LoadRun
+from legacy_users.models import LegacyUser, LoadOutcome, LoadRun
 from legacy_users.services.export import spreadsheet_safe
 
 PROGRESS_EVERY = 10_000
+#: Rows whose stored digests a re-load looks up in one query.
+LOOKUP_BATCH = 2_000
 #: Bad rows kept in memory (and in the run's record); all of them go to --errors-file.
 ERRORS_KEPT = 1000
 #: A row's fields the errors file leaves out unless asked (`--errors-with-hashes`).
@@ -216,21 +220,36 @@ def _load(
         hash_params=options["hash_params"],
     )
     validate = RowValidator(defaults)
+    digest = RowDigests(defaults)
     rows = iter_rows(
         src.stream, src.file_format, delimiter=options["delimiter"], mapping=options["map"]
     )
     with Stage(connection, direct=direct, now=timezone.now()) as stage:
-        for row in rows:
-            report.rows += 1
-            if on_progress is not None and report.rows % PROGRESS_EVERY == 0:
-                on_progress(report.rows, src.size)
-            result = validate(row)
-            if isinstance(result, UserRecord):
-                stage.add(result)
-                if CHOICE in result.hash_format:
-                    report.ambiguous[result.hash_format] += 1
-            else:
-                _bad(report, bad_rows, result, row.fields)
+        # A first load has nothing to compare with; a re-load looks up a batch's stored
+        # digests at once and validates only the rows that do not match theirs.
+        for batch in iter(lambda: tuple(itertools.islice(rows, LOOKUP_BATCH)), ()):
+            known: dict[str, str] = {}
+            if not direct:
+                keys = [row_login_key(row) for row in batch]
+                stage.pause()  # the lookup needs the connection the COPY holds
+                known = _known(keys)
+            for index, row in enumerate(batch):
+                report.rows += 1
+                if on_progress is not None and report.rows % PROGRESS_EVERY == 0:
+                    on_progress(report.rows, src.size)
+                row_digest = digest(row) if not row.error else ""
+                if known:
+                    login_key = keys[index]
+                    if login_key and known.get(login_key) == row_digest:
+                        stage.add_known(row.line, login_key, row.fields["login"].strip())
+                        continue
+                result = validate(row)
+                if isinstance(result, UserRecord):
+                    stage.add(result, row_digest)
+                    if CHOICE in result.hash_format:
+                        report.ambiguous[result.hash_format] += 1
+                else:
+                    _bad(report, bad_rows, result, row.fields)
         stage.close_input()
         for dup in stage.duplicates():
             first = dup.rows[0][0]
@@ -241,6 +260,16 @@ def _load(
             on_progress(report.rows, src.size)
         if not report.rejected:
             report.counts = stage.apply(timezone.now())
+
+
+def _known(keys: list[str]) -> dict[str, str]:
+    """The stored digests of the users a batch of rows names (login key -> digest)."""
+    with connection.cursor() as cursor:
+        # The driver's own cursor: under DEBUG, Django's keeps the text of every statement
+        # (a lookup's is its 2,000 keys), which a million-row load would hold in memory.
+        return known_digests(
+            cursor.cursor, LegacyUser._meta.db_table, filter(None, keys), vendor=connection.vendor
+        )
 
 
 def _bad(

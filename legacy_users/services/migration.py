@@ -154,6 +154,7 @@ def users_purge_hashes(
         password_hash="",
         salt="",
         hash_params={},
+        load_digest="",  # the loaded values are gone: no re-load row matches them
         status=MigrationStatus.PURGED,
         purged_at=at,
         updated_at=at,
