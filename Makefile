@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # The quickstart's settings; real deployments set these in the environment or .env.
 DEMO_SECRET := Basic YWRtaW46c3VwZXJzZWNyZXQ=
 
-.PHONY: run test lint lock install clean image-test
+.PHONY: run test lint lock install clean image-test docs docs-build
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ lint: $(STAMP)
 image-test: $(STAMP)
 	deploy/image-test/run
 
+# The manual (docs/, MkDocs): served with live reload, or built strictly into site/ (CI).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # Re-pin every dependency (with hashes) from the direct ones in requirements*.in.
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
@@ -49,4 +56,4 @@ lock: $(STAMP)
 	  --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles site .pytest_cache .ruff_cache

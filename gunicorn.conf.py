@@ -1,7 +1,7 @@
 """Production serving: gunicorn reads this file by itself (`gunicorn migration_portal.wsgi`).
 
 Every knob can be overridden from the environment (GUNICORN_*), or on the command line.
-The choices, measured with bench/hook_load.py on a 2-core machine (README, "Capacity"):
+The choices, measured with bench/hook_load.py on a 2-core machine (docs/serving.md, "Capacity"):
 - one process per core, each with threads: password hashing (bcrypt, PBKDF2, scrypt,
   argon2) releases the GIL, so a process's threads hash in parallel while its other threads
   read the next requests; the threads also take calls off the socket at once, so a call's

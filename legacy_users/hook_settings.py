@@ -1,6 +1,6 @@
 """The hook's settings, typed: one object instead of twenty raw `settings.OKTA_HOOK_*` reads.
 
-`migration_portal/settings.py` reads them from the environment (README, "Configuration");
+`migration_portal/settings.py` reads them from the environment (docs/configuration.md);
 `hook_settings()` hands out that configuration as a frozen dataclass, built once and built
 again whenever a setting changes (tests, `override_settings`).
 """

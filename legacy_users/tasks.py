@@ -1,5 +1,5 @@
 """The worker's jobs (Procrastinate, on the portal's PostgreSQL: no other broker to run):
-the periodic ones the README used to ask for a crontab for, and the Okta pushes operators
+the periodic ones a crontab would otherwise run, and the Okta pushes operators
 start from the admin. `python manage.py procrastinate
 worker` runs them; every worker may run the schedule, and each run happens once.
 

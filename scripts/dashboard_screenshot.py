@@ -1,4 +1,4 @@
-"""Screenshot the admin's dashboard of a running portal (the README's picture).
+"""Screenshot the admin's dashboard of a running portal (the manual's picture, docs/dashboard.png).
 
     .venv/bin/python scripts/dashboard_screenshot.py http://127.0.0.1:8000 USER PASSWORD \\
         docs/dashboard.png

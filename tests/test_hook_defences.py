@@ -599,3 +599,22 @@ def test_an_event_delivery_over_the_cap_is_refused_before_any_is_read(
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_many_events"
     assert OktaEvent.objects.count() == 0
+
+
+def test_a_format_whose_checks_vary_is_given_the_time_its_slow_checks_take(fresh_slots):
+    """Same average, different spread: a call with one second left starts a check of the
+    steady format, and is shed for the uneven one (its slow checks would end past the
+    deadline)."""
+    from legacy_users.services.admission import NoSlotInTime
+
+    for took in (0.4,) * 12:
+        fresh_slots.observe("steady", took)
+    for took in (0.1, 0.7) * 6:
+        fresh_slots.observe("uneven", took)
+    assert abs(fresh_slots.expected("steady") - fresh_slots.expected("uneven")) < 0.15
+
+    with fresh_slots.slot(format_name="steady", deadline=time.monotonic() + 1.0):
+        pass
+    uneven = fresh_slots.slot(format_name="uneven", deadline=time.monotonic() + 1.0)
+    with pytest.raises(NoSlotInTime), uneven:
+        pass

@@ -70,22 +70,23 @@ def test_every_demo_user_signs_in_with_the_readme_password(settings, post_hook):
     assert set(LegacyUser.objects.values_list("status", flat=True)) == {"verified"}
 
 
-def test_readme_format_table_matches_list_hash_formats(settings):
+def test_the_manuals_format_table_matches_list_hash_formats(settings):
     from pathlib import Path
 
     out = StringIO()
     call_command("list_hash_formats", "--markdown", stdout=out)
 
-    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
-    assert out.getvalue().strip() in readme
+    page = (Path(settings.BASE_DIR) / "docs" / "formats.md").read_text()
+    assert out.getvalue().strip() in page
 
 
-def test_env_example_lists_every_setting_the_readme_documents(settings):
+def test_env_example_lists_every_setting_the_manual_documents(settings):
     import re
     from pathlib import Path
 
     base = Path(settings.BASE_DIR)
-    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", (base / "README.md").read_text(), re.M))
+    manual = "\n".join(page.read_text() for page in (base / "docs").glob("*.md"))
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", manual, re.M))
     example = set(re.findall(r"^([A-Z_]+)=", (base / ".env.example").read_text(), re.M))
     read = set(
         re.findall(

@@ -1,5 +1,5 @@
 """Which real tools' hashes each format is tested against: what the format table
-(`list_hash_formats`, the README) shows in its "tested against" column.
+(`list_hash_formats`, docs/formats.md) shows in its "tested against" column.
 
 A claim here is held to the tests: `tests/test_real_generators.py` classifies every hash
 the generators wrote (fixtures from Debian's tools, npm packages, PHP and old PyPI releases, made by

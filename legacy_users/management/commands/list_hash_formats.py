@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--markdown", action="store_true", help="Print the table the README carries."
+            "--markdown", action="store_true", help="Print the table docs/formats.md carries."
         )
 
     def handle(self, *args, **options):

@@ -1,7 +1,7 @@
-"""Rewrite the README's hash-format table from `list_hash_formats --markdown`.
+"""Rewrite the manual's hash-format table (docs/formats.md) from `list_hash_formats --markdown`.
 
-Run after adding a format: `python scripts/update_readme_formats.py`. A test fails while the
-README and the registry disagree.
+Run after adding a format: `python scripts/update_format_table.py`. A test fails while the
+manual and the registry disagree.
 """
 
 import os
@@ -22,7 +22,7 @@ from django.core.management import call_command  # noqa: E402
 
 out = StringIO()
 call_command("list_hash_formats", "--markdown", stdout=out)
-readme = ROOT / "README.md"
+readme = ROOT / "docs" / "formats.md"
 text = readme.read_text()
 updated = re.sub(
     r"<!-- formats:start -->.*<!-- formats:end -->",
@@ -31,4 +31,4 @@ updated = re.sub(
     flags=re.S,
 )
 readme.write_text(updated)
-print("README format table:", "updated" if updated != text else "already current")
+print("docs/formats.md format table:", "updated" if updated != text else "already current")
