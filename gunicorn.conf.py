@@ -14,10 +14,17 @@ The choices, measured with bench/hook_load.py on a 2-core machine (docs/serving.
   3 s anyway (OKTA_HOOK_DEADLINE_MS ends it at 2.5 s), so 10 s only catches a stuck one.
 """
 
+from __future__ import annotations
+
 import multiprocessing
 import os
 import shutil
 import tempfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
 
 def _int(name: str, default: int) -> int:
@@ -56,13 +63,13 @@ os.environ.setdefault(
 )
 
 
-def on_starting(server):
+def on_starting(server: Arbiter) -> None:
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
 
 
-def child_exit(server, worker):
+def child_exit(server: Arbiter, worker: Worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

@@ -1,12 +1,15 @@
 """The operators' home: who has migrated, who has not, and every hook call."""
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.urls import path, reverse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -24,6 +27,7 @@ from legacy_users.models import (
     LoadRun,
     MigrationStatus,
     OktaEvent,
+    OktaPushState,
     PushJob,
     VerificationAttempt,
 )
@@ -47,34 +51,34 @@ SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 #: TOTP seed), and a filter is an oracle on them.
 UNFILTERABLE = (*SECRET_FIELDS, "profile")
 SHORT_PUSH_STATES = {
-    "": "-",
-    "hook": "hook",
-    "imported_hash": "hash imported",
-    "linked": "linked",
-    "conflict": "conflict",
-    "refused": "profile refused",
-    "unanswered_hook": "no answer",
-    "unanswered_hash": "no answer",
-    "failed": "failed",
+    OktaPushState.NOT_PUSHED: "-",
+    OktaPushState.HOOK: "hook",
+    OktaPushState.IMPORTED_HASH: "hash imported",
+    OktaPushState.LINKED: "linked",
+    OktaPushState.CONFLICT: "conflict",
+    OktaPushState.REFUSED: "profile refused",
+    OktaPushState.UNANSWERED_HOOK: "no answer",
+    OktaPushState.UNANSWERED_HASH: "no answer",
+    OktaPushState.FAILED: "failed",
 }
 #: An admin push runs within the request: a selection, not the whole migration.
 PUSH_SELECTION_MAX = 1000
 TIMELINE_LENGTH = 50
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Model]):
     """Records of what happened: listed and read, never added, edited or deleted by hand."""
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -82,10 +86,14 @@ class LockedFilter(admin.SimpleListFilter):
     title = "locked"
     parameter_name = "locked"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[LegacyUser]
+    ) -> tuple[tuple[str, str], ...]:
         return (("yes", "Locked now"), ("no", "Not locked"))
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[LegacyUser]
+    ) -> QuerySet[LegacyUser]:
         now = timezone.now()
         if self.value() == "yes":
             return queryset.filter(locked_until__gt=now)
@@ -107,7 +115,7 @@ class SourceFilter(DistinctValuesFilter):
 
 
 @admin.register(LegacyUser)
-class LegacyUserAdmin(admin.ModelAdmin):
+class LegacyUserAdmin(admin.ModelAdmin[LegacyUser]):
     # Fits a 1366 px screen; the rest is on the user's page.
     list_display = (
         "login_name",
@@ -197,7 +205,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[LegacyUser], search_term: str
+    ) -> tuple[QuerySet[LegacyUser], bool]:
         return indexed_search(queryset, search_term, exact=("email",)), False
 
     @admin.display(description="Login")
@@ -207,20 +217,20 @@ class LegacyUserAdmin(admin.ModelAdmin):
     @admin.display(description="Okta")
     def okta(self, obj: LegacyUser) -> str:
         """The push state, short (the full label is a filter's and the user page's)."""
-        return SHORT_PUSH_STATES.get(obj.okta_push_state, obj.okta_push_state)
+        return SHORT_PUSH_STATES[OktaPushState(obj.okta_push_state)]
 
     @admin.display(description="Last attempt")
     def last_attempt(self, obj: LegacyUser) -> str:
         when = obj.last_attempt_at
         return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "-"
 
-    def lookup_allowed(self, lookup, value, request=None):
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         # Filtering by URL on a secret column would turn the list into a hash oracle.
         if lookup.split("__")[0] in UNFILTERABLE:
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: LegacyUser | None = None) -> Any:
         # Only superusers see the whole profile; everyone else the allow-listed attributes.
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
@@ -249,7 +259,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
             text += f" ({hidden} more not shown: only ADMIN_PROFILE_ATTRIBUTES are)"
         return text
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Users arrive through the loader, which validates hashes; not by hand.
         return False
 
@@ -290,25 +300,25 @@ class LegacyUserAdmin(admin.ModelAdmin):
 
     # --- the operator's actions: each checks its own permission (migration 0011's groups) ---
 
-    def _can(self, request, action: str) -> bool:
-        return request.user.has_perm(f"legacy_users.{action}_legacyuser")
+    def _can(self, request: HttpRequest, action: str) -> bool:
+        return bool(request.user.has_perm(f"legacy_users.{action}_legacyuser"))
 
-    def has_unlock_permission(self, request) -> bool:
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
         return self._can(request, "unlock")
 
-    def has_push_permission(self, request) -> bool:
+    def has_push_permission(self, request: HttpRequest) -> bool:
         return self._can(request, "push")
 
-    def has_purge_permission(self, request) -> bool:
+    def has_purge_permission(self, request: HttpRequest) -> bool:
         return self._can(request, "purge")
 
-    def has_export_permission(self, request) -> bool:
+    def has_export_permission(self, request: HttpRequest) -> bool:
         return self._can(request, "export")
 
     @admin.action(
         description="Push the selected users to Okta (password hook)", permissions=["push"]
     )
-    def push_users(self, request, queryset):
+    def push_users(self, request: HttpRequest, queryset: QuerySet[LegacyUser]) -> None:
         if len(queryset[: PUSH_SELECTION_MAX + 1]) > PUSH_SELECTION_MAX:
             self.message_user(
                 request,
@@ -341,13 +351,15 @@ class LegacyUserAdmin(admin.ModelAdmin):
         description="Push the selected users to Okta in the background (the worker)",
         permissions=["push"],
     )
-    def push_users_in_background(self, request, queryset):
+    def push_users_in_background(
+        self, request: HttpRequest, queryset: QuerySet[LegacyUser]
+    ) -> None:
         _start_push_job(self, request, list(queryset.values_list("pk", flat=True)))
 
     @admin.action(
         description="Purge the legacy hashes of the selected confirmed users", permissions=["purge"]
     )
-    def purge_hashes(self, request, queryset):
+    def purge_hashes(self, request: HttpRequest, queryset: QuerySet[LegacyUser]) -> None:
         now = timezone.now()
         purged = sum(
             users_purge_hashes(at=now, user_id=pk)
@@ -361,7 +373,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
             messages.SUCCESS if purged else messages.INFO,
         )
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         export = path(
             "export.csv",
             self.admin_site.admin_view(self.export_view),
@@ -369,7 +381,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         )
         return [export, *super().get_urls()]
 
-    def export_view(self, request):
+    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
         """The list's current users (its filters and search) as CSV, streamed; no hashes."""
         if not self.has_export_permission(request):
             raise PermissionDenied
@@ -377,7 +389,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         lines = stream_csv(users.order_by("login_key"), BASE_FIELDS)
         query = request.GET.urlencode()[:400]
 
-        def recorded():
+        def recorded() -> Iterator[str]:
             # Who exported, and how many users: known once the last line is out.
             count = -1  # the header line
             try:
@@ -395,7 +407,7 @@ class LegacyUserAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(description="Unlock the selected users", permissions=["unlock"])
-    def unlock_users(self, request, queryset):
+    def unlock_users(self, request: HttpRequest, queryset: QuerySet[LegacyUser]) -> None:
         now = timezone.now()
         unlocked = [
             user for user in queryset.only("id", "login") if user_unlock(user_id=user.pk, at=now)
@@ -423,7 +435,9 @@ class LegacyUserAdmin(admin.ModelAdmin):
             is not None
         )
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         counts = user_counts()["status"]  # the tally: no count of a million users
         total = sum(counts.values())
         progress = [
@@ -455,11 +469,18 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     paginator = EstimatingPaginator
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[VerificationAttempt],
+        search_term: str,
+    ) -> tuple[QuerySet[VerificationAttempt], bool]:
         return indexed_search(queryset, search_term, exact=("event_id",)), False
 
 
-def _start_push_job(model_admin, request, user_ids: list[int] | None) -> None:
+def _start_push_job(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, user_ids: list[int] | None
+) -> None:
     """Queue an Okta push for the worker, and say so (or why not)."""
     if not settings.WORKER_AVAILABLE:
         model_admin.message_user(
@@ -512,10 +533,10 @@ class PushJobAdmin(ReadOnlyAdmin):
             + push_job_left(obj, timezone.now())
         )
 
-    def has_push_permission(self, request) -> bool:
-        return request.user.has_perm("legacy_users.push_legacyuser")
+    def has_push_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("legacy_users.push_legacyuser"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         start = path(
             "push-all/",
             self.admin_site.admin_view(self.push_all_view),
@@ -523,19 +544,21 @@ class PushJobAdmin(ReadOnlyAdmin):
         )
         return [start, *super().get_urls()]
 
-    def push_all_view(self, request):
+    def push_all_view(self, request: HttpRequest) -> HttpResponseRedirect:
         """POST: queue a push of every pending user not yet in Okta."""
         if request.method != "POST" or not self.has_push_permission(request):
             raise PermissionDenied
         _start_push_job(self, request, None)
         return HttpResponseRedirect(reverse("admin:legacy_users_pushjob_changelist"))
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         context = {**(extra_context or {}), "can_push": self.has_push_permission(request)}
         return super().changelist_view(request, extra_context=context)
 
     @admin.action(description="Pause the selected pushes", permissions=["push"])
-    def pause(self, request, queryset):
+    def pause(self, request: HttpRequest, queryset: QuerySet[PushJob]) -> None:
         for job in queryset:
             try:
                 push_job_pause(job_id=job.pk)
@@ -545,7 +568,7 @@ class PushJobAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"Push {job.pk} stops after its current batch.")
 
     @admin.action(description="Resume the selected pushes", permissions=["push"])
-    def resume(self, request, queryset):
+    def resume(self, request: HttpRequest, queryset: QuerySet[PushJob]) -> None:
         for job in queryset:
             try:
                 push_job_resume(job_id=job.pk)
@@ -563,16 +586,16 @@ class AdminActionAdmin(ReadOnlyAdmin):
     list_filter = ("action", "username")
     search_fields = ("username", "email", "subject")
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return bool(request.user.is_superuser)
 
 
 @admin.register(Erasure)
 class ErasureAdmin(ReadOnlyAdmin):
     list_display = ("erased_at", "users", "hook_calls", "okta_events", "requested_by")
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return bool(request.user.is_superuser)
 
 
 @admin.register(LoadRun)
@@ -603,5 +626,7 @@ class OktaEventAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     paginator = EstimatingPaginator
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[OktaEvent], search_term: str
+    ) -> tuple[QuerySet[OktaEvent], bool]:
         return indexed_search(queryset, search_term, exact=("uuid",)), False

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Model, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from legacy_users.logins import normalize_login
+
+M = TypeVar("M", bound=Model)
 
 #: Up to this many rows a list's count is exact; past it, an estimate.
 EXACT_COUNT_CAP = 10_000
@@ -32,7 +35,7 @@ EXACT_COUNT_CAP = 10_000
 SEARCH_MATCH_CAP = 5_000
 
 
-def estimated_count(queryset: QuerySet) -> int | None:
+def estimated_count(queryset: QuerySet[Any]) -> int | None:
     """The planner's row estimate for `queryset` (PostgreSQL), or None elsewhere."""
     if connection.vendor != "postgresql":
         return None
@@ -50,7 +53,7 @@ def estimated_count(queryset: QuerySet) -> int | None:
 MAX_PAGES = 100
 
 
-class EstimatingPaginator(Paginator):
+class EstimatingPaginator(Paginator[Any]):
     """Exact counts for small results; for large ones, at least the cap and otherwise the
     planner's estimate (`estimated` is then True, and the admin shows it as such). At most
     MAX_PAGES pages (`bounded` then True); a page past them shows the last one."""
@@ -59,7 +62,7 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def num_pages(self) -> int:
-        return min(Paginator.num_pages.func(self), MAX_PAGES)  # type: ignore[attr-defined]
+        return min(super().num_pages, MAX_PAGES)
 
     @property
     def bounded(self) -> bool:
@@ -76,17 +79,18 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        capped = self.object_list.order_by()[: EXACT_COUNT_CAP + 1].count()
+        rows = cast(QuerySet[Any], self.object_list)  # the admin paginates querysets only
+        capped = rows.order_by()[: EXACT_COUNT_CAP + 1].count()
         if capped <= EXACT_COUNT_CAP:
             return capped
         self.estimated = True
-        estimate = estimated_count(self.object_list)
+        estimate = estimated_count(rows)
         return max(estimate or 0, capped)
 
 
 def _login_matches(
-    queryset: QuerySet, term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
-) -> QuerySet:
+    queryset: QuerySet[M], term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
+) -> QuerySet[M]:
     """Rows whose login starts with `term` (normalized as the hook matches logins), or whose
     `exact` columns equal it (an email, an Okta eventId). All on indexes: a prefix match on
     the normalized key, equality on the others."""
@@ -100,15 +104,15 @@ def _login_matches(
 
 
 def indexed_search(
-    queryset: QuerySet, term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
-) -> QuerySet:
+    queryset: QuerySet[M], term: str, *, key: str = "login_key", exact: tuple[str, ...] = ()
+) -> QuerySet[M]:
     """`_login_matches` for a list kept in another order (id, time): the matches are found on
     their indexes first (at most SEARCH_MATCH_CAP), then ordered. Filtered in the list's own
     order instead, the database may walk that order's index through millions of rows
     looking for them."""
     if not normalize_login(term):
         return queryset
-    found = _login_matches(queryset.model.objects.all(), term, key=key, exact=exact)
+    found = _login_matches(queryset.model._default_manager.all(), term, key=key, exact=exact)
     return queryset.filter(pk__in=Subquery(found.order_by().values("pk")[:SEARCH_MATCH_CAP]))
 
 
@@ -127,10 +131,12 @@ class RecentFilter(admin.SimpleListFilter):
         "quarter": ("Last 90 days", timedelta(days=90)),
     }
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [(key, label) for key, (label, _) in self.PERIODS.items()]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         period = self.PERIODS.get(self.value() or "")
         if period is None:
             return queryset
@@ -156,7 +162,9 @@ class DistinctValuesFilter(admin.SimpleListFilter):
 
     field_name = ""
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         quote = connection.ops.quote_name
         table = quote(model_admin.model._meta.db_table)
         column = quote(model_admin.model._meta.get_field(self.field_name).column)
@@ -165,7 +173,7 @@ class DistinctValuesFilter(admin.SimpleListFilter):
             values = [row[0] for row in cursor.fetchall()]
         return [(value, value or "(none)") for value in values]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() is None:
             return queryset
         return queryset.filter(**{self.field_name: self.value()})

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _keep_roles(sender, **kwargs) -> None:
+def _keep_roles(sender: AppConfig, **kwargs: Any) -> None:
     from django.apps import apps as live_apps
 
     from legacy_users.roles import ensure_roles

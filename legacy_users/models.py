@@ -6,6 +6,7 @@ lose an update, and which write the audit rows.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
 
@@ -149,7 +150,7 @@ class LegacyUser(models.Model):
         "hash_params",
     )
 
-    def hash_check_params(self, *, resolve: bool = True) -> dict:
+    def hash_check_params(self, *, resolve: bool = True) -> dict[str, Any]:
         """The parameters the user's hash format is checked with (`hash_check_params`);
         without `resolve`, secret parameters stay references (whether Okta can import a
         hash never depends on a secret's value: a secret makes it unimportable)."""

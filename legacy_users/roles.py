@@ -6,6 +6,9 @@ keep everything. Give people a role by adding them to the group (staff status is
 log in). Made by migration 0011 and kept after every `migrate` (and a test database flush).
 """
 
+from types import ModuleType
+
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
 VIEWED = ("legacyuser", "verificationattempt", "loadrun", "oktaevent", "pushjob")
@@ -13,7 +16,7 @@ ACTIONS = ("unlock", "push", "purge", "export")
 VIEWER, OPERATOR = "Viewer", "Operator"
 
 
-def ensure_roles(apps) -> None:
+def ensure_roles(apps: Apps) -> None:
     """Make the groups, or give them back any permission they lost (idempotent). `apps`: a
     migration's historical registry, or the live one (django.apps.apps)."""
     # Permissions are made after the migrations that need them; make them now.
@@ -22,7 +25,7 @@ def ensure_roles(apps) -> None:
         # app without one: lend it one for the call.
         lent = getattr(app_config, "models_module", None) is None
         if lent:
-            app_config.models_module = True
+            app_config.models_module = ModuleType(f"{app_config.label}.models")
         create_permissions(app_config, apps=apps, verbosity=0)
         if lent:
             app_config.models_module = None

@@ -1,12 +1,17 @@
 """The admin site: Django's, with the migration dashboard as its index page, and operators
 signing in through the company's identity provider (OpenID Connect) when it is configured."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin, auth
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
 from legacy_users.services.dashboard import dashboard
 from migration_portal import oidc
@@ -26,11 +31,15 @@ class PortalAdminSite(admin.AdminSite):
     # lead everywhere the model sidebar did.
     enable_nav_sidebar = False
 
-    def index(self, request, extra_context=None):
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         context = {**(extra_context or {}), "dashboard": dashboard()}
         return super().index(request, extra_context=context)
 
-    def login(self, request, extra_context=None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """The sign-in page: "Sign in with Okta" when OpenID Connect is configured, and the
         password form only while ADMIN_PASSWORD_LOGIN allows it (a posted password is
         refused otherwise)."""
@@ -43,14 +52,19 @@ class PortalAdminSite(admin.AdminSite):
         }
         return super().login(request, extra_context=context)
 
-    def logout(self, request, extra_context=None):
-        """Sign out of the portal and, when the provider offers it, of the provider too."""
-        id_token = request.session.get("oidc_id_token", "")
-        if request.method != "POST" or not (oidc.configured() and id_token):
-            return super().logout(request, extra_context=extra_context)
-        auth.logout(request)
-        after = reverse("admin:login", current_app=self.name)
-        return HttpResponseRedirect(oidc.logout_url(request, id_token, after) or after)
+
+@csrf_protect
+@never_cache
+def portal_logout(request: HttpRequest) -> HttpResponse:
+    """The admin's logout: out of the portal and, when the provider offers it, out of the
+    provider too (RP-initiated logout); the admin's own logout otherwise. Served at the
+    admin's logout URL, ahead of the admin's own view."""
+    id_token = request.session.get("oidc_id_token", "")
+    if request.method != "POST" or not (oidc.configured() and id_token):
+        return admin.site.admin_view(admin.site.logout)(request)
+    auth.logout(request)
+    after = reverse("admin:login")
+    return HttpResponseRedirect(oidc.logout_url(request, id_token, after) or after)
 
 
 def oidc_refused(request: HttpRequest) -> HttpResponse:

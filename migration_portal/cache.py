@@ -7,26 +7,39 @@ trip itself, on every hook call. A `redis.Redis` is thread-safe over its pool, s
 pool is enough.
 """
 
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
-class _ReusingClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+class _ChoosesPools(Protocol):
+    """Django's own choice of pool (the primary for writes, a replica for reads)."""
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+    def _get_connection_pool(self, write: bool) -> redis.ConnectionPool: ...
+
+
+class _ReusingClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(
+        self, key: str | bytes | memoryview[int] | None = None, *, write: bool = False
+    ) -> redis.Redis:
+        pool = cast(_ChoosesPools, self)._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            client = self._clients.setdefault(id(pool), redis.Redis(connection_pool=pool))
         return client
 
 
 class ReusingRedisCache(RedisCache):
     """`django.core.cache.backends.redis.RedisCache`, reusing its Redis clients."""
 
-    def __init__(self, server, params) -> None:
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 from prometheus_client import (
@@ -64,7 +64,7 @@ def _migrations() -> str:
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     database = _database()
     status = 200 if database == "ok" else 503
     return JsonResponse(
@@ -73,7 +73,7 @@ def healthz(request):
 
 
 @require_GET
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database()}
     checks["cache"] = _cache()
     checks["migrations"] = _migrations() if checks["database"] == "ok" else "unknown"
@@ -84,7 +84,7 @@ def readyz(request):
 
 
 @require_GET
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     token = settings.METRICS_TOKEN
     if not token:
         raise Http404("metrics are not enabled here")

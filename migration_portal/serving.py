@@ -24,7 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from gunicorn.workers.gthread import ThreadWorker
+from django.http import HttpRequest, HttpResponse
+from gunicorn.http.parser import Parser
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 ARRIVED = "portal.arrived"
 _local = threading.local()
@@ -48,36 +50,39 @@ class AdmissionWorker(ThreadWorker):
     #: the connection back to the main thread (0: never).
     keepalive_linger = 0.0
 
-    def init_process(self):
+    def init_process(self) -> None:
         self._queued = 0
         self._queued_lock = threading.Lock()
+        self._arrived: dict[TConn, float] = {}  # connections queued for a thread
         # gunicorn.conf.py sets it (10 ms unless overridden); without it, gunicorn's own way.
         self.keepalive_linger = float(os.environ.get("GUNICORN_KEEPALIVE_LINGER_MS", "0")) / 1000
         super().init_process()
 
-    def enqueue_req(self, conn):
-        conn.portal_arrived = time.monotonic()
+    def enqueue_req(self, conn: TConn) -> None:
+        arrived = time.monotonic()
         with self._queued_lock:
             self._queued += 1
+            self._arrived[conn] = arrived
         super().enqueue_req(conn)
 
-    def handle(self, conn):
+    def handle(self, conn: TConn) -> bool:
         with self._queued_lock:
             self._queued -= 1
+            arrived = self._arrived.pop(conn, None)
         while True:
-            _local.arrived = getattr(conn, "portal_arrived", None)
+            _local.arrived = arrived
             try:
                 keepalive = super().handle(conn)
             finally:
                 _local.arrived = None
             if keepalive is not True or not self._next_request_soon(conn):
                 return keepalive
-            conn.portal_arrived = time.monotonic()
+            arrived = time.monotonic()
 
-    def _next_request_soon(self, conn) -> bool:
+    def _next_request_soon(self, conn: TConn) -> bool:
         """Whether the connection's next request is here, or arrives within the linger while
         no other request waits for a thread."""
-        if conn.parser.unreader.buf.getvalue():
+        if isinstance(conn.parser, Parser) and conn.parser.unreader.buf.getvalue():
             return True  # read ahead with the last request's body
         if not self.alive or self._queued or self.keepalive_linger <= 0:
             return False
@@ -105,10 +110,10 @@ def _proxy_start(value: str, now_wall: float, now_mono: float) -> float | None:
 class ArrivalMiddleware:
     """Puts the request's arrival (monotonic seconds) in `request.META`."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         now_mono = time.monotonic()
         arrived = getattr(_local, "arrived", None) or now_mono
         header = request.META.get("HTTP_X_REQUEST_START")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -25,7 +26,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 def mandatory(name: str) -> str:
     """Return a variable that production cannot run without, or fail naming it."""
-    value = env.str(name, default="")
+    value = str(env.str(name, default=""))
     if not value:
         raise ImproperlyConfigured(
             f"{name} is not set. It is required when DEBUG is off; see .env.example."
@@ -41,6 +42,9 @@ SECRET_KEY = (
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# ModelAdmin[LegacyUser], QuerySet[LegacyUser]... usable at run time, as mypy reads them.
+django_stubs_ext.monkeypatch()
 
 INSTALLED_APPS = [
     "migration_portal.apps.PortalAdminConfig",  # django.contrib.admin, with the dashboard

@@ -6,14 +6,14 @@ ADMIN_URL): the same code runs the hook's processes and the admin's.
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from hooks import urls as hooks_urls
-from migration_portal.admin_site import oidc_refused
+from migration_portal.admin_site import oidc_refused, portal_logout
 from migration_portal.health import healthz, metrics, readyz
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
@@ -27,6 +27,8 @@ if settings.ADMIN_ENABLED:
             path(f"{settings.ADMIN_URL}oidc/", include("mozilla_django_oidc.urls")),
         ]
     urlpatterns += [
+        # Ahead of the admin's own: signs out of the identity provider too.
+        path(f"{settings.ADMIN_URL}logout/", portal_logout, name="portal_logout"),
         path(settings.ADMIN_URL, admin.site.urls),
         # The front door leads to the operators' home.
         path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),

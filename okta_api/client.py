@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.views.decorators.debug import sensitive_variables
 
+from okta_api.events import EVENT_ID
 from okta_api.hooks import PASSWORD_IMPORT_HOOK_TYPE, Hook
 from okta_api.schema import UserSchema
 
@@ -76,6 +78,10 @@ class OktaError(Exception):
         return self.status == 400 and self.code == "E0000001" and not self.login_taken
 
 
+#: A user's credential provider while Okta waits for the password from an import.
+IMPORT_PROVIDER = "IMPORT"
+
+
 @dataclass(frozen=True, slots=True)
 class OktaUser:
     """A user as Okta returns it: its id, status, login and credential provider (`IMPORT`
@@ -85,6 +91,12 @@ class OktaUser:
     status: str
     login: str
     provider: str
+
+    @property
+    def awaiting_import(self) -> bool:
+        """Whether Okta waits for this user's password from an import (a password hook or
+        an imported hash) rather than holding one of its own."""
+        return self.provider == IMPORT_PROVIDER
 
     @classmethod
     def from_json(cls, body: Any) -> OktaUser:
@@ -375,20 +387,43 @@ class OktaClient:
     # The System Log (the System Log API)
 
     def system_log(
-        self, *, filter: str, since: datetime, until: datetime, limit: int = 1000
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        event_type: str = "",
+        uuid: str = "",
+        limit: int = 1000,
     ) -> Iterator[Json]:
-        """The System Log events matching `filter` (Okta's filter expression) published from
-        `since` up to `until`, oldest first, through every page.
+        """The System Log events of one `event_type` (`user.import.password`), or the one
+        event `uuid`, published from `since` up to `until`, oldest first, through every page.
 
         Always a bounded request: without `until` Okta treats the request as polling and
         answers every page, even an empty one, with another next link."""
         params = {
-            "filter": filter,
+            "filter": _log_filter(event_type=event_type, uuid=uuid),
             "since": okta_time(since),
             "until": okta_time(until),
             "limit": str(limit),
         }
         return self._paginate("/api/v1/logs", params=params)
+
+
+_EVENT_TYPE = re.compile(r"[a-z0-9_.]+")
+
+
+def _log_filter(*, event_type: str, uuid: str) -> str:
+    """Okta's filter expression for one event type or one event (never built from text that
+    could close its quotes)."""
+    if bool(event_type) == bool(uuid):
+        raise ValueError("a System Log read names one event type or one uuid")
+    if event_type:
+        if not _EVENT_TYPE.fullmatch(event_type):
+            raise ValueError(f"not an Okta event type: {event_type!r}")
+        return f'eventType eq "{event_type}"'
+    if not EVENT_ID.match(uuid):
+        raise ValueError(f"not an Okta event uuid: {uuid!r}")
+    return f'uuid eq "{uuid}"'
 
 
 @sensitive_variables()

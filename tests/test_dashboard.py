@@ -101,3 +101,24 @@ def test_the_dashboard_shows_each_state_s_current_count(admin_client, make_user)
 
     assert 'data-status="Pending">1,232<' in page
     assert 'data-status="Verified">2<' in page
+
+
+def test_each_figure_links_to_the_users_it_counts(admin_client, population):
+    """Following the dashboard's links lists exactly the users each line counts."""
+    from html import unescape
+
+    html = _page(admin_client)
+    attention = html.split('id="attention"')[1].split("</table>")[0]
+    links = dict(
+        (label.strip(), unescape(href))
+        for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', attention)
+    )
+
+    failed = admin_client.get(links["Okta push failures"]).content.decode()
+    unknown = admin_client.get(links["Users whose hash matches no known format"]).content.decode()
+
+    assert links["Okta push failures"].startswith(
+        reverse("admin:legacy_users_legacyuser_changelist") + "?"
+    )
+    assert "failed@example.com" in failed and "imported@example.com" not in failed
+    assert "odd@example.com" in unknown and "failed@example.com" not in unknown

@@ -40,7 +40,7 @@ def last_hour_of_imports(client, **options):
     """A bounded System Log read of the last hour's password imports."""
     now = timezone.now()
     return client.system_log(
-        filter='eventType eq "user.import.password"',
+        event_type="user.import.password",
         since=now - timezone.timedelta(hours=1),
         until=now + timezone.timedelta(seconds=1),
         **options,
@@ -98,6 +98,24 @@ def test_client_never_sends_a_create_twice_after_an_unclear_failure(fake_okta):
     assert failure.value.unanswered and slept == []
     assert [c.method for c in fake_okta.calls] == ["POST"]  # not sent again
     assert len(fake_okta.users) == 1  # Okta made it: only the caller's record can say so
+
+
+@pytest.mark.parametrize(
+    ("selector", "reason"),
+    [
+        ({"uuid": 'x" or eventType ne "y'}, "not an Okta event uuid"),
+        ({"event_type": 'user.import.password" or true'}, "not an Okta event type"),
+        ({}, "one event type or one uuid"),
+    ],
+)
+def test_a_system_log_read_never_sends_a_filter_built_from_other_text(fake_okta, selector, reason):
+    client = OktaClient(fake_okta.url, fake_okta.token)
+    now = timezone.now()
+
+    with pytest.raises(ValueError, match=reason):
+        list(client.system_log(since=now - timezone.timedelta(hours=1), until=now, **selector))
+
+    assert not any(target.startswith("/api/v1/logs") for _, target in fake_okta.requests)
 
 
 def test_client_follows_link_pagination(fake_okta):

@@ -76,7 +76,7 @@ CLIENT_CALLS = {
     ),
     "system_log": lambda c: list(
         c.system_log(
-            filter='eventType eq "user.import.password"',
+            event_type="user.import.password",
             since=timezone.now() - timezone.timedelta(days=1),
             until=timezone.now(),
         )

@@ -21,13 +21,16 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import ijson
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 FORMATS = ("csv", "json", "jsonl")
 _SUFFIXES = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -66,12 +69,13 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self.raw.read(len(buffer))
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        data = self.raw.read(len(view))
         if not data:
             return 0
         count = len(data)
-        buffer[:count] = data
+        view[:count] = data
         self.size += count
         self.digest.update(data)
         return count
@@ -128,7 +132,7 @@ def open_source(path: str, file_format: str = "") -> Iterator[Source]:
     try:
         counter = HashingReader(raw)
         buffered = io.BufferedReader(counter, buffer_size=1 << 20)
-        binary: IO[bytes] = buffered
+        binary: io.BufferedReader[HashingReader] | gzip.GzipFile = buffered
         if path.lower().endswith(".gz") or _is_gzip(buffered):
             binary = gzip.GzipFile(fileobj=buffered)
         # Bytes that are not UTF-8 decode to lone surrogates, found row by row (`_utf8`):
@@ -140,7 +144,7 @@ def open_source(path: str, file_format: str = "") -> Iterator[Source]:
             raw.close()
 
 
-def _is_gzip(stream: io.BufferedReader) -> bool:
+def _is_gzip(stream: io.BufferedReader[HashingReader]) -> bool:
     return stream.peek(2)[:2] == b"\x1f\x8b"
 
 
@@ -174,14 +178,14 @@ def _renamed(row: SourceRow, rename: Mapping[str, str]) -> SourceRow:
     return row
 
 
-def _csv_dialect(header_line: str, delimiter: str) -> dict[str, str]:
+def _csv_delimiter(header_line: str, delimiter: str) -> str:
     if delimiter:
-        return {"delimiter": "\t" if delimiter in ("\\t", "tab") else delimiter}
+        return "\t" if delimiter in ("\\t", "tab") else delimiter
     try:
         sniffed = csv.Sniffer().sniff(header_line, delimiters=",;\t|")
     except csv.Error:
-        return {"delimiter": ","}
-    return {"delimiter": sniffed.delimiter}
+        return ","
+    return sniffed.delimiter
 
 
 def _utf8(text: str) -> bool:
@@ -199,6 +203,7 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     pending = [(value, 1)]
     while pending:
         current, depth = pending.pop()
+        children: Iterable[Any]
         if isinstance(current, dict):
             children = current.values()
         elif isinstance(current, list):
@@ -217,9 +222,10 @@ def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iter
         raise SourceError("line 1: the file is not UTF-8 text")
     if not first.strip():
         raise SourceError("the file is empty: no header row")
-    dialect = _csv_dialect(first, delimiter)
+    separator = _csv_delimiter(first, delimiter)
     header = [
-        rename.get(name.strip(), name.strip()) for name in next(csv.reader([first], **dialect))
+        rename.get(name.strip(), name.strip())
+        for name in next(csv.reader([first], delimiter=separator))
     ]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
@@ -229,7 +235,7 @@ def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iter
             "map yours with --map login=<column>"
         )
     width = len(header)
-    reader = csv.reader(stream, **dialect)
+    reader = csv.reader(stream, delimiter=separator)
     offset = 1  # the header line was read apart from the reader
     while True:
         start = reader.line_num + offset + 1

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from types import TracebackType
+from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import Copy
 from psycopg.errors import UniqueViolation
 
 from legacy_users.loading.validation import UserRecord
@@ -62,7 +66,7 @@ NEW_USER_COLUMNS = (
 )
 
 
-def new_user_values(now: datetime) -> tuple:
+def new_user_values(now: datetime) -> tuple[Any, ...]:
     return (MigrationStatus.PENDING.value, 0, False, "", "", "", "", now, now)
 
 
@@ -88,7 +92,7 @@ class Duplicate:
 _json = json.JSONEncoder().encode
 
 
-def _values(record: UserRecord, digest: str) -> tuple:
+def _values(record: UserRecord, digest: str) -> tuple[Any, ...]:
     """The DIRECT_COLUMNS of a validated row."""
     return (
         record.login_key,
@@ -129,7 +133,7 @@ class Stage:
     """
 
     def __init__(
-        self, connection: BaseDatabaseWrapper, *, direct: bool = False, now: datetime | None = None
+        self, connection: BaseDatabaseWrapper, *, now: datetime, direct: bool = False
     ) -> None:
         self.connection = connection
         self.vendor = connection.vendor
@@ -138,9 +142,10 @@ class Stage:
         self.count = 0
         self._cursor = connection.cursor()
         self._copy_sql = ""
-        self._copy_cm = None
-        self._copy = None
-        self._batch: list[tuple] = []
+        self._copy_cm: AbstractContextManager[Copy] | None = None
+        self._copy: Copy | None = None
+        self._extra: tuple[Any, ...] = ()
+        self._batch: list[tuple[Any, ...]] = []
 
     # --- filling ---
 
@@ -172,8 +177,9 @@ class Stage:
         """Stage a validated row, made from a row of digest `digest`."""
         self.count += 1
         if self.direct:
+            copy = self._copy or self._open_copy()
             try:
-                self._copy.write_row(_values(record, digest) + self._extra)
+                copy.write_row(_values(record, digest) + self._extra)
             except UniqueViolation:
                 raise DirectLoadConflict from None
             return
@@ -185,11 +191,9 @@ class Stage:
         self.count += 1
         self._stage((line, login_key, True, "", login, *_UNKNOWN_VALUES))
 
-    def _stage(self, row: tuple) -> None:
+    def _stage(self, row: tuple[Any, ...]) -> None:
         if self._copy_sql:
-            if self._copy is None:
-                self._open_copy()
-            self._copy.write_row(row)
+            (self._copy or self._open_copy()).write_row(row)
             return
         self._batch.append(row)
         if len(self._batch) >= SQLITE_BATCH:
@@ -203,9 +207,10 @@ class Stage:
             )
             self._batch.clear()
 
-    def _open_copy(self) -> None:
-        self._copy_cm = self._cursor.cursor.copy(self._copy_sql)
-        self._copy = self._copy_cm.__enter__()
+    def _open_copy(self) -> Copy:
+        copy_cm: AbstractContextManager[Copy] = self._cursor.cursor.copy(self._copy_sql)
+        self._copy_cm, self._copy = copy_cm, copy_cm.__enter__()
+        return self._copy
 
     def _end_copy(self) -> None:
         if self._copy_cm is not None:
@@ -234,7 +239,12 @@ class Stage:
         else:
             self._cursor.execute(f"CREATE INDEX temp.{STAGE}_key ON {STAGE} (login_key)")
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._copy_cm is not None:
             # Abandon the COPY: the transaction is rolled back by the caller.
             with contextlib.suppress(Exception):  # the original error is what matters

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import CharField
+
 from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.hashing.secrets import MissingSecret, is_reference
 from legacy_users.loading.readers import SourceRow, too_deep
@@ -35,7 +37,16 @@ KNOWN_COLUMNS = frozenset(
     }
 )
 TEXT_COLUMNS = ("login", "email", "first_name", "last_name", "salt", "source", "hash_format")
-_LIMITS = {name: LegacyUser._meta.get_field(name).max_length for name in TEXT_COLUMNS}
+
+
+def _max_length(name: str) -> int:
+    field = LegacyUser._meta.get_field(name)
+    if not isinstance(field, CharField) or field.max_length is None:
+        raise TypeError(f"LegacyUser.{name} is not a text column of bounded length")
+    return field.max_length
+
+
+_LIMITS = {name: _max_length(name) for name in TEXT_COLUMNS}
 _LIMITS["password_hash"] = 1024
 _SHORT = min(_LIMITS.values())
 #: Secrets of a whole application, never of one user: refused as values in a row.
@@ -87,12 +98,12 @@ class RowProblem(Exception):
     """What is wrong with one field of a row (the message is shown with its line number)."""
 
 
-def _text(value: Any, name: str) -> str:
-    if value.__class__ is str and len(value) <= _SHORT and "\x00" not in value:
+def _text(value: object, name: str) -> str:
+    if type(value) is str and len(value) <= _SHORT and "\x00" not in value:
         return value.strip()  # the common case: a short CSV field, within every limit
     if value is None:
         return ""
-    if value.__class__ is not str:
+    if type(value) is not str:
         if isinstance(value, dict | list):
             raise RowProblem(f"{name} must be text, not a JSON {type(value).__name__}")
         value = str(value)

@@ -1,13 +1,13 @@
 """Pieces the legacy-user commands share: hash options and the audit report."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date, parse_datetime
 
 from hooks.urls import hook_path
@@ -82,14 +82,14 @@ def write_profile_check(command: BaseCommand, report: ProfileCheck) -> None:
         command.stderr.write(f"... and {report.refused - len(report.examples)} more")
 
 
-def add_public_url_argument(parser) -> None:
+def add_public_url_argument(parser: CommandParser) -> None:
     """--public-url: where Okta calls the portal's hooks."""
     parser.add_argument(
         "--public-url", required=True, help="https://portal.example.com (where Okta calls)."
     )
 
 
-def hook_locations(options) -> dict[str, str]:
+def hook_locations(options: Mapping[str, Any]) -> dict[str, str]:
     """The public URL and the hooks' own paths, as the hook services take them."""
     return {
         "public_url": options["public_url"],
@@ -98,7 +98,7 @@ def hook_locations(options) -> dict[str, str]:
     }
 
 
-def add_reading_arguments(parser) -> None:
+def add_reading_arguments(parser: CommandParser) -> None:
     """--delimiter and --map: how an export file is read (the loader and the audit alike)."""
     parser.add_argument("--delimiter", default="", help="CSV delimiter (default: sniffed).")
     parser.add_argument(
@@ -112,7 +112,7 @@ def add_reading_arguments(parser) -> None:
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
     """`--map login=user_email` pairs: our column name = the export's."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for pair in pairs:
         ours, sep, theirs = pair.partition("=")
         if not sep or not ours.strip() or not theirs.strip():
@@ -121,13 +121,13 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def add_hash_arguments(parser) -> None:
+def add_hash_arguments(parser: CommandParser) -> None:
     """--hash-format and --hash-params: file-wide defaults for rows that leave them empty."""
     parser.add_argument("--hash-format", default="", help="Hash format for rows without one.")
     parser.add_argument("--hash-params", default="", help="JSON object of hash parameters.")
 
 
-def parse_hash_options(options) -> tuple[str, dict]:
+def parse_hash_options(options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """Validate --hash-format and --hash-params (shared with audit_hashes)."""
     if options["hash_format"] and get_format(options["hash_format"]) is None:
         raise CommandError(f"unknown --hash-format {options['hash_format']!r}")
@@ -152,7 +152,7 @@ def parse_hash_options(options) -> tuple[str, dict]:
     return options["hash_format"], params
 
 
-def parse_when(value: str, option: str):
+def parse_when(value: str, option: str) -> datetime:
     """A date (YYYY-MM-DD, midnight UTC) or an ISO datetime, as an aware datetime."""
     moment = parse_datetime(value)
     if moment is None:
@@ -164,13 +164,10 @@ def parse_when(value: str, option: str):
 
 
 @contextmanager
-def okta_session(*, needed: bool = True) -> Iterator[OktaClient | None]:
-    """The configured Okta client for the duration of the block, closed after it; None when
-    the command does not need Okta this time (a dry run). A missing setting, and an error
-    answer from Okta inside the block, become a CommandError that says what went wrong."""
-    if not needed:
-        yield None
-        return
+def okta_session() -> Iterator[OktaClient]:
+    """The configured Okta client for the duration of the block, closed after it. A missing
+    setting, and an error answer from Okta inside the block, become a CommandError that says
+    what went wrong."""
     try:
         client = okta_client()
     except ImproperlyConfigured as exc:
@@ -180,6 +177,16 @@ def okta_session(*, needed: bool = True) -> Iterator[OktaClient | None]:
             yield client
         except OktaError as exc:
             raise CommandError(str(exc)) from None
+
+
+@contextmanager
+def okta_session_if(needed: bool) -> Iterator[OktaClient | None]:
+    """`okta_session()` when the command needs Okta this time; None otherwise (a dry run)."""
+    if not needed:
+        yield None
+        return
+    with okta_session() as client:
+        yield client
 
 
 @contextmanager

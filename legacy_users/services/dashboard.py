@@ -6,6 +6,7 @@ costs the same at a million users as at eight (bench/admin_pages.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,18 +41,20 @@ ROLLUP_LATE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
-class Stage:
+class FunnelStage:
     label: str
     count: int
     share: float  # of the users loaded
-    link: str  # the users list's query string for them ("" for none)
+    #: The users list's filters that show them (empty: no link).
+    filters: Mapping[str, str]
 
 
 @dataclass(frozen=True)
 class Attention:
     label: str
     count: int
-    link: str  # the users list's query string for them ("" for none)
+    #: The users list's filters that show them (empty: no link).
+    filters: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,9 @@ class FormatRow:
 @dataclass
 class Dashboard:
     loaded: int
-    funnel: list[Stage]
+    funnel: list[FunnelStage]
     #: Each migration status's current count (the funnel above is cumulative).
-    now: list[Stage]
+    now: list[FunnelStage]
     never_signed_in: int
     locked: int
     weak: int
@@ -95,6 +98,10 @@ class Dashboard:
         }
 
 
+#: Creates sent without an answer, in the users list's `__in` filter.
+UNANSWERED = (OktaPushState.UNANSWERED_HOOK, OktaPushState.UNANSWERED_HASH)
+
+
 def _share(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
 
@@ -106,21 +113,28 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     status = counts["status"]
     loaded = sum(status.values())
     push = counts["push"]
-    verified = sum(status.get(s, 0) for s in ("verified", "confirmed", "purged"))
+    verified = sum(
+        status.get(s, 0)
+        for s in (MigrationStatus.VERIFIED, MigrationStatus.CONFIRMED, MigrationStatus.PURGED)
+    )
     confirmed = status.get(MigrationStatus.CONFIRMED, 0) + status.get(MigrationStatus.PURGED, 0)
     stages = [
-        ("Loaded", loaded, ""),
-        ("In Okta", sum(push.get(p, 0) for p in IN_OKTA), ""),
-        ("Verified (we said VERIFIED)", verified, ""),
-        ("Confirmed by Okta", confirmed, ""),
-        ("Hash purged", status.get(MigrationStatus.PURGED, 0), "?status__exact=purged"),
+        ("Loaded", loaded, {}),
+        ("In Okta", sum(push.get(p, 0) for p in IN_OKTA), {}),
+        ("Verified (we said VERIFIED)", verified, {}),
+        ("Confirmed by Okta", confirmed, {}),
+        (
+            "Hash purged",
+            status.get(MigrationStatus.PURGED, 0),
+            {"status__exact": MigrationStatus.PURGED},
+        ),
     ]
     current = [
-        Stage(
+        FunnelStage(
             label,
             status.get(value, 0),
             _share(status.get(value, 0), loaded),
-            f"?status__exact={value}",
+            {"status__exact": value},
         )
         for value, label in MigrationStatus.choices
     ]
@@ -132,7 +146,9 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     formats = []
     for name, users in sorted(counts["format"].items(), key=lambda item: -item[1]):
         imported = format_push.get(f"{name}|{OktaPushState.IMPORTED_HASH}", 0)
-        hook = sum(format_push.get(f"{name}|{p}", 0) for p in (OktaPushState.HOOK, "linked"))
+        hook = sum(
+            format_push.get(f"{name}|{p}", 0) for p in (OktaPushState.HOOK, OktaPushState.LINKED)
+        )
         cost = hooks.check_cost.get(name)
         formats.append(FormatRow(name or "(unknown)", users, imported, hook, cost and cost[1]))
     locked = locked_now()
@@ -140,7 +156,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     return Dashboard(
         loaded=loaded,
         now=current,
-        funnel=[Stage(label, n, _share(n, loaded), link) for label, n, link in stages],
+        funnel=[FunnelStage(label, n, _share(n, loaded), link) for label, n, link in stages],
         never_signed_in=counts["signed_in"].get("no", 0),
         locked=locked,
         weak=counts["weak"].get("yes", 0),
@@ -166,44 +182,44 @@ def _attention(
         Attention(
             "Users whose hash matches no known format",
             counts["format"].get("", 0),
-            "?hash_format=",
+            {"hash_format": ""},
         ),
         Attention(
             "Hook calls that could not check a stored hash (unsupported, malformed, over the "
             "cost ceiling), last 7 days",
             hash_calls,
-            "",
+            {},
         ),
         Attention(
             "Okta push failures",
             push.get(OktaPushState.FAILED, 0),
-            "?okta_push_state__exact=failed",
+            {"okta_push_state__exact": OktaPushState.FAILED},
         ),
         Attention(
             "Already in Okta, not created by this portal (conflicts)",
             push.get(OktaPushState.CONFLICT, 0),
-            "?okta_push_state__exact=conflict",
+            {"okta_push_state__exact": OktaPushState.CONFLICT},
         ),
         Attention(
             "Profiles Okta's schema refuses (not pushed until they change)",
             push.get(OktaPushState.REFUSED, 0),
-            "?okta_push_state__exact=refused",
+            {"okta_push_state__exact": OktaPushState.REFUSED},
         ),
         Attention(
             "Okta creates sent without an answer (retried by the next push)",
             push.get(OktaPushState.UNANSWERED_HOOK, 0) + push.get(OktaPushState.UNANSWERED_HASH, 0),
-            "?okta_push_state__in=unanswered_hook,unanswered_hash",
+            {"okta_push_state__in": ",".join(UNANSWERED)},
         ),
         Attention(
             "Hook calls the worker has not rolled up for over 15 minutes (it does every 5): "
             "is the worker running?",
             hooks.unrolled_calls if behind else 0,
-            "",
+            {},
         ),
         Attention(
             f"Users locked now{' (a lock storm?)' if locked > LOCK_STORM else ''}",
             locked,
-            "?locked=yes",
+            {"locked": "yes"},
         ),
     ]
     return sorted((item for item in items if item.count), key=lambda item: -item.count)

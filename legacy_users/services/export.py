@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from io import TextIOBase
 from typing import Any, TextIO
 
 from django.db.models import QuerySet
@@ -43,7 +44,7 @@ def spreadsheet_safe(value: str) -> str:
 
 def legacy_users_export(
     *,
-    out: TextIO,
+    out: TextIO | TextIOBase,
     statuses: Iterable[str] = (),
     file_format: str = "csv",
     include_hashes: bool = False,
@@ -85,7 +86,9 @@ def _exact(fields: Sequence[str]) -> list[bool]:
     return [field in HASH_FIELDS for field in fields]
 
 
-def users_write_csv(*, out: TextIO, users: QuerySet[LegacyUser], fields: Sequence[str]) -> int:
+def users_write_csv(
+    *, out: TextIO | TextIOBase, users: QuerySet[LegacyUser], fields: Sequence[str]
+) -> int:
     """`fields` of `users` as CSV with a header row, streamed in chunks; return how many."""
     writer = csv.writer(out)
     writer.writerow(fields)

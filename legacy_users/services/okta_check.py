@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from legacy_users.services.okta_events import IMPORT_EVENT
 from legacy_users.services.okta_hooks import find_hook, hook_targets
 from legacy_users.services.okta_profiles import okta_profiles_check
 from okta_api import Hook, HookTarget, OktaClient, OktaError
+from okta_api.events import IMPORT_EVENT
 
 #: Below this share of an endpoint's rate limit left, the check warns.
 LOW_HEADROOM = 0.2
@@ -155,7 +155,7 @@ def _profiles(client: OktaClient, report: OrgCheck) -> None:
 def _system_log(client: OktaClient, report: OrgCheck) -> None:
     now = timezone.now()
     events = client.system_log(
-        filter=f'eventType eq "{IMPORT_EVENT}"', since=now - timedelta(hours=1), until=now, limit=1
+        event_type=IMPORT_EVENT, since=now - timedelta(hours=1), until=now, limit=1
     )
     next(iter(events), None)
     report.add(True, "System Log readable")

@@ -15,9 +15,7 @@ Who may change what:
 from __future__ import annotations
 
 import logging
-import re
 import uuid as uuidlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,94 +23,17 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from legacy_users.logins import normalize_login
 from legacy_users.models import EventSource, LegacyUser, MigrationStatus, OktaEvent, OktaRecord
 from legacy_users.services.migration import user_confirm, users_purge_hashes
+from okta_api.events import IMPORT_EVENT, LOG_SUCCESS, ImportEvent, MalformedEvent
 
 logger = logging.getLogger(__name__)
-
-IMPORT_EVENT = "user.import.password"
-#: Okta's uuids are hex and dashes; anything quotable-safe of this shape can be looked up.
-_UUID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$")
 
 AWAITING_EFFECT = "awaiting Okta's record"
 #: The id prefix of a malformed event's record (its own uuid, if any, is not trusted).
 INVALID_PREFIX = "invalid:"
-
-
-class MalformedEvent(ValueError):
-    """An event whose fields do not have Okta's types; the message names the field."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportEvent:
-    """The fields of one Okta event this service reads, checked and typed."""
-
-    uuid: str
-    event_type: str
-    outcome: str
-    published: datetime | None
-    okta_user_id: str
-    login: str
-
-    @classmethod
-    def from_json(cls, event: Any) -> ImportEvent:
-        """Read one event of Okta's (event hook delivery or System Log); MalformedEvent
-        names the first field that is not what Okta sends."""
-        if not isinstance(event, Mapping):
-            raise MalformedEvent("the event is not an object")
-        uuid = _text(event.get("uuid"), "uuid")
-        if not _UUID.match(uuid):
-            raise MalformedEvent("uuid is missing or not an event id")
-        outcome = event.get("outcome")
-        if outcome is not None and not isinstance(outcome, Mapping):
-            raise MalformedEvent("outcome is not an object")
-        okta_id, login = "", ""
-        targets = event.get("target")
-        if targets is not None and not isinstance(targets, list):
-            raise MalformedEvent("target is not a list")
-        for target in targets or []:
-            if isinstance(target, Mapping) and target.get("type") == "User":
-                okta_id = _text(target.get("id"), "target.id")
-                login = _text(target.get("alternateId"), "target.alternateId")
-                break
-        return cls(
-            uuid=uuid,
-            event_type=_text(event.get("eventType"), "eventType"),
-            outcome=_text((outcome or {}).get("result"), "outcome.result"),
-            published=_when(event.get("published")),
-            okta_user_id=okta_id[:40],
-            login=login[:255],
-        )
-
-
-def _text(value: Any, name: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise MalformedEvent(f"{name} is not a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise MalformedEvent(f"{name} is not valid Unicode") from None
-    if "\x00" in value:
-        raise MalformedEvent(f"{name} holds a NUL character")
-    return value
-
-
-def _when(value: Any) -> datetime | None:
-    text = _text(value, "published")
-    if not text:
-        return None
-    try:
-        moment = parse_datetime(text)
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise MalformedEvent("published is not an ISO 8601 time")
-    return moment
 
 
 def okta_api_configured() -> bool:
@@ -131,7 +52,7 @@ def okta_event_record_malformed(*, reason: str, via: EventSource) -> OktaEvent:
     )
 
 
-def okta_event_receive(*, event: Any) -> OktaEvent | None:
+def _delivered_event_apply(*, event: Any) -> OktaEvent | None:
     """Apply one event the event hook delivered (see the module's rules). Returns None for
     an event seen before; a malformed event is recorded as rejected."""
     try:
@@ -214,7 +135,7 @@ def _judge(record: OktaEvent, now: datetime, *, okta_vouches: bool) -> str:
     if user is None:
         return "ignored: no such legacy user"
     record.user = user
-    if record.outcome != "SUCCESS":
+    if record.outcome != LOG_SUCCESS:
         return f"recorded: Okta's import {record.outcome.lower() or 'outcome unknown'}"
     if user.status == MigrationStatus.PENDING:
         return "ignored: pending user (never answered VERIFIED)"
@@ -266,7 +187,7 @@ def okta_events_receive(*, events: list[Any]) -> DeliveryReport:
     rejected and the others are applied."""
     applied = rejected = 0
     for event in events:
-        record = okta_event_receive(event=event)
+        record = _delivered_event_apply(event=event)
         if record is None:
             continue
         if record.uuid.startswith(INVALID_PREFIX):

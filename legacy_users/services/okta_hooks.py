@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from legacy_users.hook_settings import hook_settings
-from legacy_users.services.okta_events import IMPORT_EVENT
 from okta_api import Hook, HookTarget, OktaClient, https_or_local
+from okta_api.events import IMPORT_EVENT
 from okta_api.hooks import event_hook_body, inline_hook_create_body, inline_hook_replace_body
 
 INLINE_HOOK_NAME = "Migration portal: password import"

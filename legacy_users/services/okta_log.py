@@ -13,12 +13,12 @@ from django.utils.dateparse import parse_datetime
 
 from legacy_users.models import SyncCursor
 from legacy_users.services.okta_events import (
-    IMPORT_EVENT,
     okta_event_from_system_log,
     okta_event_mark_missing,
     okta_events_awaiting,
 )
 from okta_api import OktaClient, okta_time
+from okta_api.events import IMPORT_EVENT
 
 
 @dataclass(slots=True)
@@ -61,9 +61,7 @@ def okta_imports_sync(*, client: OktaClient, since: datetime | None = None) -> S
     if start < until:
         latest: datetime | None = None
         try:
-            for event in client.system_log(
-                filter=f'eventType eq "{IMPORT_EVENT}"', since=start, until=until
-            ):
+            for event in client.system_log(event_type=IMPORT_EVENT, since=start, until=until):
                 report.read += 1
                 record = okta_event_from_system_log(event=event)
                 report.applied[record.effect if record else "seen before"] += 1
@@ -92,7 +90,7 @@ def _check_awaiting(client: OktaClient, report: SyncReport) -> None:
     for record in okta_events_awaiting(limit=LOOKUPS_PER_RUN):
         found = None
         events = client.system_log(
-            filter=f'uuid eq "{record.uuid}"',
+            uuid=record.uuid,
             since=record.received_at - LOOKUP_WINDOW,
             until=now,
             limit=10,

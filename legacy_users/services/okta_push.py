@@ -112,7 +112,7 @@ def _taken(client: OktaClient, user: LegacyUser) -> Outcome:
     ours = _OURS.get(OktaPushState(user.okta_push_state))
     if ours is not None:
         return Outcome(ours, existing.id)
-    if existing.provider == "IMPORT":
+    if existing.awaiting_import:
         why = (
             "already in Okta, waiting for a password import this portal did not set up (a "
             "hook or hash user created elsewhere, or by a portal database since replaced)"

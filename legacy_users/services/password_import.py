@@ -16,6 +16,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
@@ -47,7 +48,7 @@ from legacy_users.services.migration import (
     record_failure_statement,
     user_change_with_audit,
 )
-from legacy_users.services.statements import Statement, fetch_one
+from legacy_users.services.statements import Statement, column, fetch_one
 from legacy_users.services.throttling import (
     CountersUnavailable,
     FailureTally,
@@ -152,15 +153,18 @@ _USERS = LegacyUser._meta.db_table
 _ATTEMPTS = VerificationAttempt._meta.db_table
 # The hook's lookup and audit insert, written as SQL once: they run on every sign-in, and
 # compiling them through the ORM cost more than running them (see `statements`).
+#: The user's columns the check and the validators read (SigningIn's fields, by name).
+_USER_FIELDS = (*LegacyUser.CHECK_FIELDS, "status", "source")
+_USER_COLUMNS = ", ".join(f"u.{column(LegacyUser, name)}" for name in _USER_FIELDS)
+_LOCKED_UNTIL = column(LegacyUser, "locked_until")
+_LOGIN_KEY = column(LegacyUser, "login_key")
 _SIGN_IN = f"""
-SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.password_hash, u.hash_format,
-       u.salt, u.hash_params, u.status,
-       CASE WHEN u.locked_until > %s THEN 1 ELSE 0 END,
+SELECT {_USER_COLUMNS},
+       CASE WHEN u.{_LOCKED_UNTIL} > %s THEN 1 ELSE 0 END,
        (SELECT a.outcome FROM {_ATTEMPTS} a
         WHERE a.event_id = %s AND a.event_id <> '' AND a.user_id = u.id AND a.outcome <> %s
-        ORDER BY a.id DESC LIMIT 1),
-       u.source
-FROM {_USERS} u WHERE u.login_key = %s"""
+        ORDER BY a.id DESC LIMIT 1)
+FROM {_USERS} u WHERE u.{_LOGIN_KEY} = %s"""
 _PREVIOUS_FOR_NOBODY = f"""
 SELECT outcome, login FROM {_ATTEMPTS}
 WHERE event_id = %s AND outcome <> %s ORDER BY id DESC LIMIT 1"""
@@ -171,7 +175,7 @@ VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
 
 
 @dataclass(frozen=True, slots=True)
-class _SignIn:
+class _Lookup:
     """Who is signing in (None: no such login), whether they are locked, and the answer
     already given to this Okta event for this login if Okta is retrying ("")."""
 
@@ -180,36 +184,36 @@ class _SignIn:
     previous: str
 
 
-def _sign_in(event_id: str, login_key: str) -> _SignIn:
+def _look_up(event_id: str, login_key: str) -> _Lookup:
     """One query for a known login (two for an unknown one that Okta is retrying)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     error = AttemptOutcome.ERROR.value
     row = fetch_one(Statement(_SIGN_IN, [now, event_id, error, login_key]))
     if row is None:
         if not event_id:
-            return _SignIn(None, False, "")
+            return _Lookup(None, False, "")
         previous = fetch_one(Statement(_PREVIOUS_FOR_NOBODY, [event_id, error]))
         if previous is None or normalize_login(previous[1]) != login_key:
-            return _SignIn(None, False, "")
-        return _SignIn(None, False, previous[0])
-    pk, login, email, first_name, last_name, password_hash, hash_format, salt, params = row[:9]
+            return _Lookup(None, False, "")
+        return _Lookup(None, False, previous[0])
+    fields = dict(zip(_USER_FIELDS, row, strict=False))
+    params = fields.pop("hash_params")
+    fields["pk"] = fields.pop("id")
     user = SigningIn(
-        pk=pk,
-        login=login,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        password_hash=password_hash,
-        hash_format=hash_format,
-        salt=salt,
-        hash_params=json.loads(params) if isinstance(params, str) else params or {},
-        status=row[9],
-        source=row[12],
+        **fields, hash_params=json.loads(params) if isinstance(params, str) else params or {}
     )
-    return _SignIn(user, bool(row[10]), row[11] or "")
+    locked, previous_outcome = row[len(_USER_FIELDS) :]
+    return _Lookup(user, bool(locked), previous_outcome or "")
 
 
-def _record_call(call: _Call, user: SigningIn | None, **fields: str) -> Statement:
+def _record_call(
+    call: _Call,
+    user: SigningIn | None,
+    *,
+    outcome: AttemptOutcome,
+    reason: AttemptReason,
+    hash_format: str,
+) -> Statement:
     """The call's audit row, as an INSERT returning its id."""
     return Statement(
         _RECORD_CALL,
@@ -219,9 +223,9 @@ def _record_call(call: _Call, user: SigningIn | None, **fields: str) -> Statemen
             call.login[:_LOGIN_FIELD_MAX],
             call.login_key[:_LOGIN_FIELD_MAX],
             user.pk if user is not None else None,
-            fields["outcome"],
-            fields["reason"],
-            fields["hash_format"],
+            outcome,
+            reason,
+            hash_format,
             connection.ops.adapt_ipaddressfield_value(call.ip_address),
             int((time.monotonic() - call.started) * 1000),
             connection.ops.adapt_datetimefield_value(timezone.now()),
@@ -266,11 +270,11 @@ def password_import_verify(
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
         decision = _verify(call, password, deadline)
     except CountersUnavailable as exc:
-        _answer(call, None, AttemptReason.UNAVAILABLE, verified=False, outcome=AttemptOutcome.ERROR)
+        _answer(call, None, _Verdict(AttemptReason.UNAVAILABLE, error=True))
         raise HookUnavailable(str(exc)) from None
     except NoSlotInTime as exc:
         SHED_CALLS.inc()
-        _answer(call, None, AttemptReason.SHED, verified=False, outcome=AttemptOutcome.ERROR)
+        _answer(call, None, _Verdict(AttemptReason.SHED, error=True))
         _hold_shed_answer(call.started, deadline)
         raise HookUnavailable(str(exc)) from None
     if not decision.verified:
@@ -291,22 +295,20 @@ def _hold_refusal(arrived: float, deadline: float) -> None:
 @sensitive_variables()
 def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecision:
     login_key = call.login_key
-    sign_in = _sign_in(call.event_id, login_key)
-    user, previous = sign_in.user, sign_in.previous
+    found = _look_up(call.event_id, login_key)
+    user, previous = found.user, found.previous
     if previous == AttemptOutcome.UNVERIFIED:
         # Okta's retry of a call we refused: the same answer, and no second failure counted.
-        return _answer(call, None, AttemptReason.RETRY, verified=False)
+        return _answer(call, None, _Verdict(AttemptReason.RETRY))
 
     throttled = None
     if not previous:
         throttled = throttle_reason(login_key=login_key, ip_address=call.ip_address)
     if throttled:
-        return _answer(call, None, throttled, verified=False)
+        return _answer(call, None, _Verdict(throttled))
 
-    if sign_in.locked:
-        return _answer(
-            call, user, AttemptReason.LOCKED, verified=False, state_change=StateChange.TOUCH
-        )
+    if found.locked:
+        return _answer(call, user, _Verdict(AttemptReason.LOCKED, state_change=StateChange.TOUCH))
 
     hash_format = ""
     if len(password.encode("utf-8")) > hook_settings().max_password_bytes:
@@ -345,14 +347,16 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
 
     if previous == AttemptOutcome.VERIFIED:
         # Okta asking again about a call we accepted: answer truthfully, change nothing.
-        return _answer(call, user, AttemptReason.RETRY, verified=verified, hash_format=hash_format)
+        return _answer(
+            call, user, _Verdict(AttemptReason.RETRY, verified=verified, hash_format=hash_format)
+        )
 
     # Judged once, when the user becomes verified: the password cannot differ later (it
     # matches the same hash), so a verified user asked about again keeps its verdict.
     becomes_verified = verified and user is not None and user.status == MigrationStatus.PENDING
     weakness = password_weakness(password, user) if user and becomes_verified else ""
     if time.monotonic() > deadline:
-        _answer(call, user, AttemptReason.DEADLINE, verified=False, outcome=AttemptOutcome.ERROR)
+        _answer(call, user, _Verdict(AttemptReason.DEADLINE, error=True))
         raise HookUnavailable("the time budget ran out before the answer was settled")
 
     tally = None
@@ -361,12 +365,14 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
     decision = _answer(
         call,
         user,
-        reason,
-        verified=verified,
-        state_change=StateChange.JUDGE,
-        weakness=weakness,
-        hash_format=hash_format,
-        tally=tally,
+        _Verdict(
+            reason,
+            verified=verified,
+            state_change=StateChange.JUDGE,
+            weakness=weakness,
+            hash_format=hash_format,
+            tally=tally,
+        ),
     )
     if tally is not None and tally.spraying:
         _slow_down(deadline)
@@ -398,41 +404,70 @@ def _slow_down(deadline: float) -> None:
         time.sleep(delay)
 
 
-def _answer(
-    call: _Call,
-    user: SigningIn | None,
-    reason: AttemptReason,
-    *,
-    verified: bool,
-    state_change: StateChange = StateChange.NONE,
-    weakness: str = "",
-    hash_format: str = "",
-    outcome: str = "",
-    tally: FailureTally | None = None,
-) -> PasswordImportDecision:
-    """Apply the user's `state_change` (JUDGE: by the verdict; TOUCH: the attempt time)
-    and write the call's audit row, in one transaction. A failure locks the account only
-    when the `tally` shows failures from enough sources."""
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """How a call is answered, and what it does to the user's row."""
+
+    reason: AttemptReason
+    verified: bool = False
+    #: JUDGE: by the verdict; TOUCH: the attempt time only.
+    state_change: StateChange = StateChange.NONE
+    #: The password validators' objections to a password that verified.
+    weakness: str = ""
+    hash_format: str = ""
+    #: Answered 503, not a verdict (shed, out of time, counters unavailable).
+    error: bool = False
+    #: The failures counted for this call's login and address (a wrong password's).
+    tally: FailureTally | None = None
+
+    @property
+    def outcome(self) -> AttemptOutcome:
+        if self.error:
+            return AttemptOutcome.ERROR
+        return AttemptOutcome.VERIFIED if self.verified else AttemptOutcome.UNVERIFIED
+
+
+def _answer(call: _Call, user: SigningIn | None, verdict: _Verdict) -> PasswordImportDecision:
+    """Apply the verdict to the user's row and write the call's audit row, both or neither;
+    then count and log the call."""
     now = timezone.now()
-    outcome = outcome or (AttemptOutcome.VERIFIED if verified else AttemptOutcome.UNVERIFIED)
-    change: Statement | None = None
-    if user is not None and state_change is StateChange.JUDGE:
-        if verified:
-            change = mark_verified_statement(user_id=user.pk, at=now, weak_reason=weakness)
-        elif reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
-            many_sources = bool(tally and tally.sources >= hook_settings().lockout_sources)
-            if many_sources:
-                ACCOUNT_LOCKS.inc()
-            change = record_failure_statement(user_id=user.pk, at=now, lock=many_sources)
-        else:
-            change = record_attempt_statement(user_id=user.pk, at=now)
-    elif user is not None and state_change is StateChange.TOUCH:
-        change = record_attempt_statement(user_id=user.pk, at=now)
-    attempt_id = user_change_with_audit(
-        change=change,
-        audit=_record_call(call, user, outcome=outcome, reason=reason, hash_format=hash_format),
+    audit = _record_call(
+        call,
+        user,
+        outcome=verdict.outcome,
+        reason=verdict.reason,
+        hash_format=verdict.hash_format,
     )
-    record_hook_call(outcome=outcome, reason=reason, seconds=time.monotonic() - call.started)
+    attempt_id = user_change_with_audit(change=_state_change(user, verdict, now), audit=audit)
+    _report(call, attempt_id, verdict)
+    return PasswordImportDecision(
+        verified=verdict.verified, reason=verdict.reason, attempt_id=attempt_id
+    )
+
+
+def _state_change(user: SigningIn | None, verdict: _Verdict, now: datetime) -> Statement | None:
+    """The UPDATE a verdict makes to the user's row (None: the row stays as it is). A
+    failure locks the account only when its tally shows failures from enough sources."""
+    if user is None or verdict.state_change is StateChange.NONE:
+        return None
+    if verdict.state_change is StateChange.TOUCH:
+        return record_attempt_statement(user_id=user.pk, at=now)
+    if verdict.verified:
+        return mark_verified_statement(user_id=user.pk, at=now, weak_reason=verdict.weakness)
+    if verdict.reason in (AttemptReason.WRONG_PASSWORD, AttemptReason.PASSWORD_TOO_LONG):
+        tally = verdict.tally
+        many_sources = bool(tally and tally.sources >= hook_settings().lockout_sources)
+        if many_sources:
+            ACCOUNT_LOCKS.inc()
+        return record_failure_statement(user_id=user.pk, at=now, lock=many_sources)
+    return record_attempt_statement(user_id=user.pk, at=now)
+
+
+def _report(call: _Call, attempt_id: int, verdict: _Verdict) -> None:
+    """The call's metric and log line (its audit row's id, never the password)."""
+    seconds = time.monotonic() - call.started
+    outcome, reason = verdict.outcome, verdict.reason
+    record_hook_call(outcome=outcome, reason=reason, seconds=seconds)
     logger.info(
         "password import: attempt=%s outcome=%s reason=%s",
         attempt_id,
@@ -442,8 +477,7 @@ def _answer(
             "attempt": attempt_id,
             "outcome": str(outcome),
             "reason": str(reason),
-            "hash_format": hash_format,
-            "duration_ms": int((time.monotonic() - call.started) * 1000),
+            "hash_format": verdict.hash_format,
+            "duration_ms": int(seconds * 1000),
         },
     )
-    return PasswordImportDecision(verified=verified, reason=reason, attempt_id=attempt_id)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.models import Field, Model
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,15 @@ class Statement:
 
 
 Row = tuple[Any, ...]
+
+
+def column(model: type[Model], field_name: str) -> str:
+    """The database column of one of `model`'s fields, for SQL written by hand: a renamed
+    field changes the statement with it."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{field_name} is not a column")
+    return field.column
 
 
 def fetch_one(statement: Statement) -> Row | None:

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from legacy_users.services.retention import BATCH, records_prune
 
@@ -11,13 +13,13 @@ class Command(BaseCommand):
         "daily, beside okta_sync_imports and rollup_hook_calls."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", type=int, default=BATCH, help="Rows per statement.")
         parser.add_argument(
             "--pause-ms", type=int, default=0, help="Pause between statements (milliseconds)."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = records_prune(batch=options["batch"], pause=options["pause_ms"] / 1000)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legacy_users.loading.readers import FORMATS, SourceError
 from legacy_users.management.common import (
@@ -18,13 +20,13 @@ class Command(BaseCommand):
         "users Okta could import as hashes. Exits non-zero when any hash cannot be verified."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", help="An export file; omit to audit loaded users.")
         parser.add_argument("--format", choices=FORMATS, default="")
         add_reading_arguments(parser)
         add_hash_arguments(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         hash_format, params = parse_hash_options(options)
         try:
             audit = (

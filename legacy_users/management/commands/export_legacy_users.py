@@ -1,6 +1,7 @@
 import contextlib
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from legacy_users.management.common import output_file
 from legacy_users.models import MigrationStatus
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "--include-hashes."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", default="-", help="File to write (default stdout).")
         parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
         parser.add_argument(
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             help="Also write password_hash, hash_format, salt, hash_params. Handle with care.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = options["output"]
         with contextlib.ExitStack() as stack:
             out = self.stdout if path == "-" else stack.enter_context(output_file(path))

@@ -1,6 +1,7 @@
 import getpass
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legacy_users.services.retention import user_forget
 
@@ -13,13 +14,13 @@ class Command(BaseCommand):
         "It does not touch Okta: delete the user there too if the request covers it."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("login")
         parser.add_argument(
             "--yes", action="store_true", help="Do it without asking (for scripts)."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         login = options["login"]
         if not options["yes"]:
             answer = input(f"Erase every record of {login!r}? This cannot be undone. [y/N] ")

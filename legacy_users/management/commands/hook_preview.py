@@ -1,9 +1,10 @@
 import getpass
 import sys
 import time
+from typing import Any
 
 import httpx
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hooks.urls import hook_path
 from legacy_users.hook_settings import hook_settings
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         "API), and prints the decision and the latency. Use a test user: a real call counts."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument(
             "--url", help="The hook URL, e.g. https://portal.example.com/hooks/password-import"
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             "--password-stdin", action="store_true", help="Read the password from stdin."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["url"] and not https_or_local(options["url"]):
             # The call carries the hook's secret and a typed password.
             raise CommandError(
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         body = password_import_request(options["login"], password)
         del password
         started = time.monotonic()
+        answer: Any  # Okta's answer, or the hook's: JSON, shown as it came
         if options["okta_hook_id"]:
             with okta_session() as client:
                 answer = client.execute_inline_hook(options["okta_hook_id"], body)

@@ -1,4 +1,7 @@
-from django.core.management.base import BaseCommand
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from legacy_users.hashing import all_formats
 from legacy_users.hashing.costs import FAMILIES
@@ -6,7 +9,7 @@ from legacy_users.hashing.generators import TESTED_WITH
 from legacy_users.hashing.okta_import import OKTA_LABELS
 
 
-def format_rows():
+def format_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
     """One row per registered format: name, detected, Okta import, parameters, the real
     generators it is tested against, description."""
     for fmt in all_formats():
@@ -27,12 +30,12 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--markdown", action="store_true", help="Print the table docs/formats.md carries."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         header = (
             "format",
             "detected",

@@ -1,8 +1,9 @@
 import os
 import sys
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from legacy_users.loading.readers import FORMATS, SourceError
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         "of them (default 0), nothing is written."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="The export file (.csv, .json, .jsonl, .gz; - for stdin).")
         parser.add_argument("--format", choices=FORMATS, default="", help="Override the format.")
         add_reading_arguments(parser)
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             help="Only report the hash formats (as audit_hashes does); write nothing.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         hash_format, params = parse_hash_options(options)
         mapping = parse_mapping(options["map"])
         if options["max_errors"] < 0:

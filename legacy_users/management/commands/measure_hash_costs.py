@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from legacy_users.services.hash_timing import hash_costs_measure
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "on the hook's own hardware if that differs."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         costs = hash_costs_measure()
         for name, seconds in sorted(costs.items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {name}: {seconds * 1000:.1f} ms")

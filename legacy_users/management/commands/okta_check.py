@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legacy_users.management.common import add_public_url_argument, hook_locations, okta_session
 from legacy_users.services.okta_check import okta_org_check
@@ -12,10 +14,10 @@ class Command(BaseCommand):
         "Changes nothing; exits non-zero on a problem, with the fix."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_public_url_argument(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with okta_session() as client:
             try:
                 report = okta_org_check(client=client, **hook_locations(options))

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legacy_users.management.common import okta_session, write_profile_check
 from legacy_users.services.okta_events import okta_api_configured
@@ -15,10 +17,10 @@ class Command(BaseCommand):
         "--dry-run. Exits non-zero when any profile would be refused."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Report only; record nothing.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if okta_api_configured():
             with okta_session() as client:
                 schema = client.user_schema()

@@ -1,8 +1,9 @@
 import contextlib
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
-from legacy_users.management.common import okta_session, output_file, parse_when
+from legacy_users.management.common import okta_session_if, output_file, parse_when
 from legacy_users.models import OktaPushState
 from legacy_users.services.okta_finish import okta_migration_finish
 
@@ -14,17 +15,17 @@ class Command(BaseCommand):
         "(they must reset), and --deactivate-hook to switch the inline hook off."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cutoff", required=True, help="YYYY-MM-DD or ISO time.")
         parser.add_argument("--export", default=None, help="Write those users to this CSV.")
         parser.add_argument("--expire-passwords", action="store_true")
         parser.add_argument("--deactivate-hook", action="store_true")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         cutoff = parse_when(options["cutoff"], "--cutoff")
         needs_okta = options["expire_passwords"] or options["deactivate_hook"]
         with contextlib.ExitStack() as stack:
-            client = stack.enter_context(okta_session(needed=needs_okta))
+            client = stack.enter_context(okta_session_if(needs_okta))
             out = stack.enter_context(output_file(options["export"])) if options["export"] else None
             report = okta_migration_finish(
                 client=client,

@@ -1,7 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from legacy_users.management.common import okta_session
+from legacy_users.management.common import okta_session_if
 from legacy_users.models import OktaPushState
 from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_profiles import users_unpushed
@@ -18,21 +21,21 @@ class Command(BaseCommand):
         "reported with the reason."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--strategy", choices=[s.value for s in PushStrategy], default=PushStrategy.HOOK.value
         )
         parser.add_argument("--dry-run", action="store_true", help="Say what would be done.")
         parser.add_argument("--limit", type=int, default=None, help="Push at most N users.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         todo = users_unpushed().count()
         if options["limit"]:
             todo = min(todo, options["limit"])
-        bar = tqdm(total=todo, unit="user", disable=not self.stderr.isatty(), file=self.stderr._out)
+        bar = tqdm(total=todo, unit="user", disable=not self.stderr.isatty(), file=sys.stderr)
         done = [0]
 
-        def progress(count):
+        def progress(count: int) -> None:
             bar.update(count - done[0])
             done[0] = count
             if bar.disable:
@@ -41,7 +44,7 @@ class Command(BaseCommand):
         try:
             # A dry run checks the profiles against the org's schema when Okta is configured.
             needed = not options["dry_run"] or okta_api_configured()
-            with okta_session(needed=needed) as client:
+            with okta_session_if(needed) as client:
                 report = okta_users_push(
                     client=client,
                     strategy=PushStrategy(options["strategy"]),

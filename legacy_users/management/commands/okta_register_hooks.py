@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legacy_users.management.common import add_public_url_argument, hook_locations, okta_session
 from legacy_users.services.okta_hooks import okta_hooks_register
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "already holds as wanted is not written again."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_public_url_argument(parser)
         parser.add_argument(
             "--rotate-secret",
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             "hook's secret, so a changed secret is only sent with this flag.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with okta_session() as client:
             try:
                 actions = okta_hooks_register(

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from legacy_users.management.common import okta_session, parse_when
 from legacy_users.services.okta_log import okta_imports_sync
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "it has read what there is; run it every few minutes."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--since",
             default="",
@@ -20,7 +22,7 @@ class Command(BaseCommand):
             "run stopped; a first run reads Okta's last 7 days).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         since = parse_when(options["since"], "--since") if options["since"] else None
         with okta_session() as client:
             report = okta_imports_sync(client=client, since=since)

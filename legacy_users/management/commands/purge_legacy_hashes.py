@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from legacy_users.management.common import parse_when
@@ -12,11 +14,11 @@ class Command(BaseCommand):
         "Okta has not confirmed (their hash may still be needed)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--confirmed-before", required=True, help="YYYY-MM-DD or ISO time.")
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         before = parse_when(options["confirmed_before"], "--confirmed-before")
         if options["dry_run"]:
             count = LegacyUser.objects.filter(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from legacy_users.services.hook_stats import rollup_hook_calls
@@ -10,6 +12,6 @@ class Command(BaseCommand):
         "(every few minutes) so a view never has a long backlog to add."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         added = rollup_hook_calls()
         self.stdout.write(self.style.SUCCESS(f"Rolled up {added} hook calls."))
