@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from hooks.oauth import validate_bearer
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 
 
 def _meta_key(header: str) -> str:

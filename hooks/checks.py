@@ -3,10 +3,9 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import app_settings, hook_settings
 
 MIN_SECRET_LENGTH = 16
 
@@ -39,7 +38,8 @@ def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMess
         )
     problems += _short(config.auth_values, "OKTA_HOOK_AUTH_VALUES", "hooks.W002")
     problems += _short(config.event_auth_values, "OKTA_EVENT_HOOK_AUTH_VALUES", "hooks.W004")
-    if settings.OKTA_ORG_URL and not config.event_auth_values:
+    app = app_settings()
+    if app.okta_org_url and not config.event_auth_values:
         problems.append(
             Warning(
                 "OKTA_ORG_URL is set but OKTA_EVENT_HOOK_AUTH_VALUES is not: /hooks/okta-events "
@@ -59,7 +59,7 @@ def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="hooks.E001",
             )
         )
-    if not settings.DEBUG and not settings.REDIS_URL:
+    if not app.debug and not app.redis_url:
         problems.append(
             Warning(
                 "REDIS_URL is not set: throttling and lockout counters live in each process's "

@@ -19,7 +19,7 @@ from typing import Any
 import jwt
 
 from hooks.errors import ServiceUnavailable
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from okta_api.documents import DocumentError, fetch_json_document
 
 logger = logging.getLogger(__name__)

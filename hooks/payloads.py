@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from hooks.errors import HookError
 from legacy_users.addresses import canonical_ip
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from okta_api import PASSWORD_IMPORT_HOOK_TYPE
 
 PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE

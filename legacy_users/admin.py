@@ -4,7 +4,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -19,6 +18,7 @@ from legacy_users.admin_lists import (
     RecentFilter,
     indexed_search,
 )
+from legacy_users.app_settings import app_settings
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.models import (
     AdminAction,
@@ -251,7 +251,7 @@ class LegacyUserAdmin(admin.ModelAdmin[LegacyUser]):
     @admin.display(description="Profile")
     def profile_allowed(self, obj: LegacyUser) -> str:
         profile = obj.profile if isinstance(obj.profile, dict) else {}
-        allowed = set(settings.ADMIN_PROFILE_ATTRIBUTES)
+        allowed = set(app_settings().admin_profile_attributes)
         shown = {k: v for k, v in profile.items() if k in allowed}
         text = json.dumps(shown, ensure_ascii=False, sort_keys=True) if shown else "-"
         hidden = len(profile) - len(shown)
@@ -327,7 +327,7 @@ class LegacyUserAdmin(admin.ModelAdmin[LegacyUser]):
                 messages.ERROR,
             )
             return
-        if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
+        if not app_settings().okta_api_configured:
             self.message_user(request, "The Okta API is not configured.", messages.ERROR)
             return
         try:
@@ -482,12 +482,12 @@ def _start_push_job(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, user_ids: list[int] | None
 ) -> None:
     """Queue an Okta push for the worker, and say so (or why not)."""
-    if not settings.WORKER_AVAILABLE:
+    if not app_settings().worker_available:
         model_admin.message_user(
             request, "Background pushes need the worker, which runs on PostgreSQL.", messages.ERROR
         )
         return
-    if not settings.OKTA_ORG_URL or not settings.OKTA_API_TOKEN:
+    if not app_settings().okta_api_configured:
         model_admin.message_user(request, "The Okta API is not configured.", messages.ERROR)
         return
     try:

@@ -13,8 +13,8 @@ import logging
 
 from procrastinate.contrib.django import app
 
+from legacy_users.app_settings import app_settings
 from legacy_users.services.hook_stats import rollup_hook_calls
-from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_log import okta_imports_sync
 from legacy_users.services.push_jobs import push_job_run
 from legacy_users.services.retention import records_prune
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 @app.task(queue="periodic", queueing_lock="okta-sync-imports", pass_context=False)
 def okta_sync_imports(timestamp: int) -> None:
     """Okta's System Log: confirmations, and event hook deliveries checked (every 5 min)."""
-    if not okta_api_configured():
+    if not app_settings().okta_api_configured:
         return
     with okta_client() as client:
         report = okta_imports_sync(client=client)

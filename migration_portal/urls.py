@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from hooks import urls as hooks_urls
+from migration_portal import oidc
 from migration_portal.admin_site import oidc_refused, portal_logout
 from migration_portal.health import healthz, metrics, readyz
 
@@ -21,7 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.HOOKS_ENABLED:
     urlpatterns.append(path(hooks_urls.MOUNT, include("hooks.urls")))
 if settings.ADMIN_ENABLED:
-    if settings.ADMIN_OIDC_ISSUER and settings.ADMIN_OIDC_CLIENT_ID:
+    if oidc.configured():
         urlpatterns += [
             path(f"{settings.ADMIN_URL}oidc/refused/", oidc_refused, name="oidc_refused"),
             path(f"{settings.ADMIN_URL}oidc/", include("mozilla_django_oidc.urls")),

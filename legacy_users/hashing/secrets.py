@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from legacy_users.app_settings import app_settings
 
 #: The hash parameters that are secrets wherever they appear.
 SECRET_PARAMS = frozenset({"key", "signer_key", "pepper"})
@@ -45,7 +46,7 @@ def secret_value(name: str) -> str:
     """The value of the secret `name`; MissingSecret says where it was looked for."""
     if not _NAME.match(name):
         raise MissingSecret(f"{name!r} is not a secret's name (letters, digits, - _ .)")
-    folder = settings.HASH_SECRETS_DIR
+    folder = app_settings().hash_secrets_dir
     if folder:
         path = Path(folder) / name
         if path.is_file():

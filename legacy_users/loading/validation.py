@@ -87,7 +87,8 @@ class UserRecord:
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A rejected row: where, whose, and why (never the hash itself)."""
+    """A rejected row, or a hash the audit finds unverifiable: where (the line or item; 0
+    for the users table), whose, and why (never the hash itself)."""
 
     line: int
     login: str

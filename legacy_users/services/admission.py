@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from legacy_users.metrics import CHECK_SECONDS
 
 #: Expected seconds for a format never timed yet in this process: a bcrypt-12 check on a

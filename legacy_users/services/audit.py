@@ -12,19 +12,10 @@ from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.hashing.okta_import import okta_hash_credential
 from legacy_users.hashing.secrets import MissingSecret, resolve_secrets
 from legacy_users.loading.readers import iter_rows, open_source
-from legacy_users.loading.validation import LoadDefaults, RowProblem, row_hash_params
+from legacy_users.loading.validation import LoadDefaults, RowError, RowProblem, row_hash_params
 from legacy_users.models import LegacyUser
 
 MAX_PROBLEMS_KEPT = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class AuditProblem:
-    """One hash that cannot be verified: where (line, or 0 for the table), whose, why."""
-
-    line: int
-    login: str
-    reason: str
 
 
 @dataclass(slots=True)
@@ -41,7 +32,7 @@ class HashAudit:
     unknown: int = 0
     malformed: int = 0
     over_cost: int = 0
-    problems: list[AuditProblem] = field(default_factory=list)
+    problems: list[RowError] = field(default_factory=list)
 
     @property
     def verifiable(self) -> int:
@@ -66,7 +57,7 @@ class HashAudit:
         except MissingSecret as exc:
             self.unknown += 1
             if len(self.problems) < MAX_PROBLEMS_KEPT:
-                self.problems.append(AuditProblem(line, login, str(exc)))
+                self.problems.append(RowError(line, login, str(exc)))
             return
         verdict = classify_hash(encoded, declared, resolved)
         if verdict.ok:
@@ -82,7 +73,7 @@ class HashAudit:
         else:
             self.unknown += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(AuditProblem(line, login, verdict.problem))
+            self.problems.append(RowError(line, login, verdict.problem))
 
 
 def audit_file(
@@ -109,7 +100,7 @@ def audit_file(
             except RowProblem as problem:
                 audit.total += 1
                 audit.unknown += 1
-                audit.problems.append(AuditProblem(row.line, login, str(problem)))
+                audit.problems.append(RowError(row.line, login, str(problem)))
                 continue
             salt = str(row.fields.get("salt") or "").strip()
             audit.add(

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+from legacy_users.app_settings import app_settings
 from legacy_users.models import (
     AttemptReason,
     LoadRun,
@@ -138,7 +138,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         )
         for value, label in MigrationStatus.choices
     ]
-    if not settings.WORKER_AVAILABLE:
+    if not app_settings().worker_available:
         # No worker (SQLite, the demo): the roll-up happens as the figures are read.
         rollup_hook_calls(now)
     hooks = hook_stats(now)

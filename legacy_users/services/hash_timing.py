@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 from django.db.models import Max, Min
 
+from legacy_users.app_settings import hook_settings
 from legacy_users.hashing import check_password
 from legacy_users.hashing.secrets import MissingSecret
-from legacy_users.hook_settings import hook_settings
 from legacy_users.models import LegacyUser, SyncCursor
 
 FLOOR_CURSOR = "refusal_floor_ms"

@@ -6,10 +6,10 @@ cannot both move it, and counters are incremented in SQL, never read-modify-writ
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import app_settings, hook_settings
 from legacy_users.models import LegacyUser, MigrationStatus
 from legacy_users.services.statements import Statement, fetch_id
 
@@ -133,8 +133,16 @@ def user_confirm_hash_import(*, user_id: int, at: datetime) -> tuple[bool, bool]
     hash at once when PURGE_HASH_ON_CONFIRM. Returns (confirmed by this call, hash purged)."""
     if not user_confirm(user_id=user_id, at=at, also_pending=True):
         return False, False
-    purged = settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=at, user_id=user_id)
+    purged = app_settings().purge_hash_on_confirm and users_purge_hashes(at=at, user_id=user_id)
     return True, bool(purged)
+
+
+def users_purgeable(*, confirmed_before: datetime | None = None) -> QuerySet[LegacyUser]:
+    """The users whose legacy hash may be purged: those Okta confirmed (before a time)."""
+    users = LegacyUser.objects.filter(status=MigrationStatus.CONFIRMED)
+    if confirmed_before is not None:
+        users = users.filter(confirmed_at__lt=confirmed_before)
+    return users
 
 
 def users_purge_hashes(
@@ -145,11 +153,9 @@ def users_purge_hashes(
     Only ever a confirmed user's: the condition is part of the UPDATE, so a user whose
     import Okta has not confirmed keeps the hash a retry may still need.
     """
-    users = LegacyUser.objects.filter(status=MigrationStatus.CONFIRMED)
+    users = users_purgeable(confirmed_before=confirmed_before)
     if user_id is not None:
         users = users.filter(pk=user_id)
-    if confirmed_before is not None:
-        users = users.filter(confirmed_at__lt=confirmed_before)
     return users.update(
         password_hash="",
         salt="",

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from legacy_users.app_settings import app_settings
 from legacy_users.logins import normalize_login
 from legacy_users.models import EventSource, LegacyUser, MigrationStatus, OktaEvent, OktaRecord
 from legacy_users.services.migration import user_confirm, users_purge_hashes
@@ -34,11 +34,6 @@ logger = logging.getLogger(__name__)
 AWAITING_EFFECT = "awaiting Okta's record"
 #: The id prefix of a malformed event's record (its own uuid, if any, is not trusted).
 INVALID_PREFIX = "invalid:"
-
-
-def okta_api_configured() -> bool:
-    """Whether the portal can look events up in Okta's System Log."""
-    return bool(settings.OKTA_ORG_URL and settings.OKTA_API_TOKEN)
 
 
 def okta_event_record_malformed(*, reason: str, via: EventSource) -> OktaEvent:
@@ -141,13 +136,13 @@ def _judge(record: OktaEvent, now: datetime, *, okta_vouches: bool) -> str:
         return "ignored: pending user (never answered VERIFIED)"
     if user.status == MigrationStatus.PURGED:
         return "ignored: hash already purged"
-    if not okta_vouches and okta_api_configured():
+    if not okta_vouches and app_settings().okta_api_configured:
         record.okta_record = OktaRecord.AWAITING
         return AWAITING_EFFECT
     confirmed = user_confirm(user_id=user.pk, at=now)
     if not okta_vouches:
         return "confirmed (unchecked: never purges)" if confirmed else "already confirmed"
-    purged = settings.PURGE_HASH_ON_CONFIRM and users_purge_hashes(at=now, user_id=user.pk)
+    purged = app_settings().purge_hash_on_confirm and users_purge_hashes(at=now, user_id=user.pk)
     if purged:
         return "confirmed, legacy hash purged" if confirmed else "legacy hash purged"
     return "confirmed" if confirmed else "already confirmed"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from okta_api import Hook, HookTarget, OktaClient, https_or_local
 from okta_api.events import IMPORT_EVENT
 from okta_api.hooks import event_hook_body, inline_hook_create_body, inline_hook_replace_body

@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from legacy_users.app_settings import app_settings
 from legacy_users.models import SyncCursor
 from legacy_users.services.okta_events import (
     okta_event_from_system_log,
@@ -55,7 +55,7 @@ def okta_imports_sync(*, client: OktaClient, since: datetime | None = None) -> S
     seconds after it happens, so a read stops OKTA_SYSTEM_LOG_LAG_SECONDS before now: no
     event can appear behind the cursor after it moved on."""
     cursor, _ = SyncCursor.objects.get_or_create(name=SYSTEM_LOG_CURSOR)
-    until = timezone.now() - timedelta(seconds=settings.OKTA_SYSTEM_LOG_LAG_SECONDS)
+    until = timezone.now() - timedelta(seconds=app_settings().okta_system_log_lag_seconds)
     start = since or parse_datetime(cursor.value or "") or until - FIRST_WINDOW
     report = SyncReport(since=okta_time(start), until=okta_time(until))
     if start < until:

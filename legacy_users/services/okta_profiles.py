@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
+from legacy_users.app_settings import app_settings
 from legacy_users.models import LegacyUser, MigrationStatus, OktaPushState
 from okta_api import UserSchema
 
@@ -126,7 +126,7 @@ def _parsed(text: str) -> ProfileMap:
 
 def profile_map() -> ProfileMap:
     """The configured map (OKTA_PROFILE_MAP over the defaults)."""
-    return _parsed(settings.OKTA_PROFILE_MAP)
+    return _parsed(app_settings().okta_profile_map)
 
 
 def profile_digest(profile: dict[str, Any]) -> str:

@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from legacy_users.app_settings import app_settings
 from legacy_users.hashing.okta_import import Credential, okta_hash_credential
 from legacy_users.models import LegacyUser, OktaPushState
 from legacy_users.services.migration import user_confirm_hash_import, user_record_push
@@ -215,7 +215,7 @@ def okta_users_push(
             on_progress(done)
 
     fields = (*LegacyUser.CHECK_FIELDS, "profile", "okta_push_state", "okta_refused_profile")
-    with ThreadPoolExecutor(max_workers=max(1, settings.OKTA_API_CONCURRENCY)) as pool:
+    with ThreadPoolExecutor(max_workers=app_settings().okta_api_concurrency) as pool:
         for user in users.only(*fields).iterator(chunk_size=PUSH_BATCH):
             batch.append(user)
             if len(batch) >= PUSH_BATCH:

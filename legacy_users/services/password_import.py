@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
+from legacy_users.app_settings import hook_settings
 from legacy_users.hashing import CheckReason, CheckResult, check_password, hash_check_params
 from legacy_users.hashing.secrets import MissingSecret
-from legacy_users.hook_settings import hook_settings
 from legacy_users.logins import normalize_login
 from legacy_users.metrics import ACCOUNT_LOCKS, SHED_CALLS, record_hook_call
 from legacy_users.models import (

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from legacy_users.app_settings import app_settings
 from legacy_users.logins import normalize_login
 from legacy_users.models import (
     Erasure,
@@ -80,21 +80,21 @@ def records_prune(
     now = now or timezone.now()
     report = RetentionReport()
     pace = _Pace(batch, pause, sleep)
-    if settings.HOOK_CALL_RETENTION_DAYS:
+    if app_settings().hook_call_retention_days:
         rollup_hook_calls(now)
         rolled = rolled_until()
         if rolled is not None:
-            cutoff = min(now - timedelta(days=settings.HOOK_CALL_RETENTION_DAYS), rolled)
+            cutoff = min(now - timedelta(days=app_settings().hook_call_retention_days), rolled)
             old = VerificationAttempt.objects.filter(created_at__lt=cutoff)
             report.hook_calls = _in_batches(old, pace)
-    if settings.OKTA_EVENT_RETENTION_DAYS:
-        cutoff = now - timedelta(days=settings.OKTA_EVENT_RETENTION_DAYS)
+    if app_settings().okta_event_retention_days:
+        cutoff = now - timedelta(days=app_settings().okta_event_retention_days)
         events = OktaEvent.objects.filter(received_at__lt=cutoff).exclude(
             okta_record=OktaRecord.AWAITING
         )
         report.okta_events = _in_batches(events, pace)
-    if settings.LOAD_RUN_RETENTION_DAYS:
-        cutoff = now - timedelta(days=settings.LOAD_RUN_RETENTION_DAYS)
+    if app_settings().load_run_retention_days:
+        cutoff = now - timedelta(days=app_settings().load_run_retention_days)
         runs = LoadRun.objects.filter(started_at__lt=cutoff)
         report.load_runs = _in_batches(runs, pace)
     return report

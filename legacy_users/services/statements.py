@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Field, Model
+
+from legacy_users.app_settings import app_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def fetch_one(statement: Statement) -> Row | None:
     the connection for Django's cleanup, as they do through the ORM.
     """
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` looks it up again
-    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+    if db.vendor != "postgresql" or not app_settings().db_prepared_statements:
         with db.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
             row: Row | None = cursor.fetchone()

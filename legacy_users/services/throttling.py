@@ -25,7 +25,7 @@ from typing import Any
 from django.core.cache import cache
 
 from legacy_users.addresses import ip_source
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from legacy_users.models import AttemptReason
 
 WINDOW_SECONDS = 60

@@ -7,7 +7,7 @@ import httpx
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hooks.urls import hook_path
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 from legacy_users.management.common import okta_session
 from okta_api import https_or_local
 from okta_api.client import password_import_request

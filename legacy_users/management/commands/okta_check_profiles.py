@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from legacy_users.app_settings import app_settings
 from legacy_users.management.common import okta_session, write_profile_check
-from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_profiles import okta_profiles_check
 from okta_api import UserSchema
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report only; record nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if okta_api_configured():
+        if app_settings().okta_api_configured:
             with okta_session() as client:
                 schema = client.user_schema()
             origin = "the org's user schema"

@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from legacy_users.app_settings import app_settings
 from legacy_users.management.common import okta_session_if
 from legacy_users.models import OktaPushState
-from legacy_users.services.okta_events import okta_api_configured
 from legacy_users.services.okta_profiles import users_unpushed
 from legacy_users.services.okta_push import PushStrategy, okta_users_push
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
         try:
             # A dry run checks the profiles against the org's schema when Okta is configured.
-            needed = not options["dry_run"] or okta_api_configured()
+            needed = not options["dry_run"] or app_settings().okta_api_configured
             with okta_session_if(needed) as client:
                 report = okta_users_push(
                     client=client,

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from legacy_users.management.common import parse_when
-from legacy_users.models import LegacyUser, MigrationStatus
-from legacy_users.services.migration import users_purge_hashes
+from legacy_users.services.migration import users_purge_hashes, users_purgeable
 
 
 class Command(BaseCommand):
@@ -21,9 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         before = parse_when(options["confirmed_before"], "--confirmed-before")
         if options["dry_run"]:
-            count = LegacyUser.objects.filter(
-                status=MigrationStatus.CONFIRMED, confirmed_at__lt=before
-            ).count()
+            count = users_purgeable(confirmed_before=before).count()
             self.stdout.write(f"Would purge the hashes of {count} confirmed users.")
             return
         count = users_purge_hashes(at=timezone.now(), confirmed_before=before)

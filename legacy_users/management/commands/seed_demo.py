@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hooks.urls import hook_path
-from legacy_users.hook_settings import hook_settings
+from legacy_users.app_settings import hook_settings
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_ADMIN = ("admin", "admin")

@@ -1,8 +1,12 @@
-"""The hook's settings, typed: one object instead of twenty raw `settings.OKTA_HOOK_*` reads.
+"""The app's settings, typed, in one place: `hook_settings()` for the hooks (`OKTA_HOOK_*`,
+`OKTA_EVENT_HOOK_*`), `app_settings()` for everything else the app reads (Okta's API, the
+migration's rules, retention, the loader's secrets). No other module of the app reads
+`django.conf.settings` for them.
 
-`migration_portal/settings.py` reads them from the environment (docs/configuration.md);
-`hook_settings()` hands out that configuration as a frozen dataclass, built once and built
-again whenever a setting changes (tests, `override_settings`).
+`migration_portal/settings.py` reads them from the environment, with their defaults
+(docs/configuration.md); each accessor hands out a frozen dataclass, built once and built
+again whenever a setting changes (tests, `override_settings`). System checks on them:
+`hooks/checks.py`.
 """
 
 from __future__ import annotations
@@ -88,7 +92,65 @@ def hook_settings() -> HookSettings:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """The app's settings besides the hooks', by their setting names in lower case."""
+
+    #: Okta's management API (empty: the portal does not drive Okta).
+    okta_org_url: str
+    okta_api_token: str
+    okta_api_concurrency: int
+    okta_system_log_lag_seconds: int
+    okta_profile_map: str
+    #: The migration's rules.
+    purge_hash_on_confirm: bool
+    #: How long records are kept (days; 0: for ever).
+    hook_call_retention_days: int
+    okta_event_retention_days: int
+    load_run_retention_days: int
+    #: Where the loader's named secrets are read (`secret:<name>`).
+    hash_secrets_dir: str
+    #: The admin's view of a user's profile, for operators who are not superusers.
+    admin_profile_attributes: tuple[str, ...]
+    #: Whether the worker runs here (PostgreSQL): periodic jobs and background pushes.
+    worker_available: bool
+    #: Whether the hook's statements are prepared on PostgreSQL.
+    db_prepared_statements: bool
+    #: A shared Redis for the hook's counters (empty: each process counts alone).
+    redis_url: str
+    debug: bool
+
+    @property
+    def okta_api_configured(self) -> bool:
+        """Whether the portal can call Okta's API (create users, read the System Log)."""
+        return bool(self.okta_org_url and self.okta_api_token)
+
+
+@functools.cache
+def app_settings() -> AppSettings:
+    """The app's current settings (the hooks' apart: `hook_settings()`)."""
+    return AppSettings(
+        okta_org_url=str(settings.OKTA_ORG_URL),
+        okta_api_token=str(settings.OKTA_API_TOKEN),
+        okta_api_concurrency=max(1, int(settings.OKTA_API_CONCURRENCY)),
+        okta_system_log_lag_seconds=int(settings.OKTA_SYSTEM_LOG_LAG_SECONDS),
+        okta_profile_map=str(settings.OKTA_PROFILE_MAP),
+        purge_hash_on_confirm=bool(settings.PURGE_HASH_ON_CONFIRM),
+        hook_call_retention_days=int(settings.HOOK_CALL_RETENTION_DAYS),
+        okta_event_retention_days=int(settings.OKTA_EVENT_RETENTION_DAYS),
+        load_run_retention_days=int(settings.LOAD_RUN_RETENTION_DAYS),
+        hash_secrets_dir=str(settings.HASH_SECRETS_DIR),
+        admin_profile_attributes=tuple(settings.ADMIN_PROFILE_ATTRIBUTES),
+        worker_available=bool(settings.WORKER_AVAILABLE),
+        db_prepared_statements=bool(settings.DB_PREPARED_STATEMENTS),
+        redis_url=str(settings.REDIS_URL),
+        debug=bool(settings.DEBUG),
+    )
+
+
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith(("OKTA_HOOK_", "OKTA_EVENT_HOOK_")):
         hook_settings.cache_clear()
+    else:
+        app_settings.cache_clear()
