@@ -51,3 +51,17 @@ def test_answers_and_state_are_the_same_with_or_without_preparing(
         end_user_ip,
     )
     assert LegacyUser.objects.get().failed_attempts == (0 if expected == "VERIFIED" else 1)
+
+
+def test_a_state_change_and_its_audit_row_never_share_a_parameter_name():
+    """They run as one statement: a name in both would give one of them the other's value."""
+    from legacy_users.services.statements import Statement
+
+    change = Statement("UPDATE t SET a = %(at)s WHERE id = %(user_id)s", {"at": 1, "user_id": 2})
+    audit = Statement("INSERT INTO u (x) VALUES (%(user_id)s) RETURNING id", {"user_id": 3})
+
+    with pytest.raises(ValueError, match="user_id"):
+        change.then(audit)
+    combined = change.then(Statement("INSERT INTO u (x) VALUES (%(x)s)", {"x": 3}))
+    assert combined.params == {"at": 1, "user_id": 2, "x": 3}
+    assert combined.sql.startswith("WITH state AS (UPDATE t SET")

@@ -11,27 +11,38 @@ from django.db.models import QuerySet
 
 from legacy_users.app_settings import app_settings, hook_settings
 from legacy_users.models import LegacyUser, MigrationStatus
-from legacy_users.services.statements import Statement, fetch_id
+from legacy_users.services.statements import Statement, column, fetch_id
 
 # The three transitions a hook call makes are written as SQL once: they run on every sign-in,
 # and compiling the equivalent ORM expressions cost more than the statements themselves
 # (see `statements`).
 _USERS = LegacyUser._meta.db_table
+_ID, _STATUS = column(LegacyUser, "id"), column(LegacyUser, "status")
+_VERIFIED_AT, _FAILED = column(LegacyUser, "verified_at"), column(LegacyUser, "failed_attempts")
+_LOCKED_UNTIL, _LAST_ATTEMPT = (
+    column(LegacyUser, "locked_until"),
+    column(LegacyUser, "last_attempt_at"),
+)
+_UPDATED_AT, _WEAK = column(LegacyUser, "updated_at"), column(LegacyUser, "weak_password")
+_WEAK_REASON = column(LegacyUser, "weak_password_reason")
 _MARK_VERIFIED = f"""
 UPDATE {_USERS} SET
-    status = CASE WHEN status = %s THEN %s ELSE status END,
-    verified_at = CASE WHEN status = %s THEN %s ELSE verified_at END,
-    failed_attempts = 0, locked_until = NULL, last_attempt_at = %s, updated_at = %s,
-    weak_password = CASE WHEN status = %s THEN %s ELSE weak_password END,
-    weak_password_reason = CASE WHEN status = %s THEN %s ELSE weak_password_reason END
-WHERE id = %s"""
+    {_STATUS} = CASE WHEN {_STATUS} = %(pending)s THEN %(verified)s ELSE {_STATUS} END,
+    {_VERIFIED_AT} = CASE WHEN {_STATUS} = %(pending)s THEN %(at)s ELSE {_VERIFIED_AT} END,
+    {_FAILED} = 0, {_LOCKED_UNTIL} = NULL, {_LAST_ATTEMPT} = %(at)s, {_UPDATED_AT} = %(at)s,
+    {_WEAK} = CASE WHEN {_STATUS} = %(pending)s THEN %(weak)s ELSE {_WEAK} END,
+    {_WEAK_REASON} = CASE WHEN {_STATUS} = %(pending)s THEN %(weak_reason)s
+        ELSE {_WEAK_REASON} END
+WHERE {_ID} = %(user_id)s"""
 _RECORD_FAILURE = f"""
 UPDATE {_USERS} SET
-    failed_attempts = failed_attempts + 1,
-    locked_until = CASE WHEN %s AND failed_attempts >= %s THEN %s ELSE locked_until END,
-    last_attempt_at = %s, updated_at = %s
-WHERE id = %s"""
-_RECORD_ATTEMPT = f"UPDATE {_USERS} SET last_attempt_at = %s, updated_at = %s WHERE id = %s"
+    {_FAILED} = {_FAILED} + 1,
+    {_LOCKED_UNTIL} = CASE WHEN %(lock)s AND {_FAILED} >= %(threshold)s THEN %(lock_until)s
+        ELSE {_LOCKED_UNTIL} END,
+    {_LAST_ATTEMPT} = %(at)s, {_UPDATED_AT} = %(at)s
+WHERE {_ID} = %(user_id)s"""
+_RECORD_ATTEMPT = f"""
+UPDATE {_USERS} SET {_LAST_ATTEMPT} = %(at)s, {_UPDATED_AT} = %(at)s WHERE {_ID} = %(user_id)s"""
 
 
 def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = "") -> Statement:
@@ -46,19 +57,14 @@ def mark_verified_statement(*, user_id: int, at: datetime, weak_reason: str = ""
     pending, verified = MigrationStatus.PENDING.value, MigrationStatus.VERIFIED.value
     return Statement(
         _MARK_VERIFIED,
-        [
-            pending,
-            verified,
-            pending,
-            when,
-            when,
-            when,
-            pending,
-            bool(weak_reason),
-            pending,
-            weak_reason[:200],
-            user_id,
-        ],
+        {
+            "pending": pending,
+            "verified": verified,
+            "at": when,
+            "weak": bool(weak_reason),
+            "weak_reason": weak_reason[:200],
+            "user_id": user_id,
+        },
     )
 
 
@@ -74,13 +80,22 @@ def record_failure_statement(*, user_id: int, at: datetime, lock: bool = False) 
         at + timedelta(minutes=hook_settings().lockout_minutes)
     )
     threshold = hook_settings().lockout_threshold - 1
-    return Statement(_RECORD_FAILURE, [bool(lock), threshold, lock_until, when, when, user_id])
+    return Statement(
+        _RECORD_FAILURE,
+        {
+            "lock": bool(lock),
+            "threshold": threshold,
+            "lock_until": lock_until,
+            "at": when,
+            "user_id": user_id,
+        },
+    )
 
 
 def record_attempt_statement(*, user_id: int, at: datetime) -> Statement:
     """Record a sign-in we did not judge on the password (unusable hash, locked, throttled)."""
     when = connection.ops.adapt_datetimefield_value(at)
-    return Statement(_RECORD_ATTEMPT, [when, when, user_id])
+    return Statement(_RECORD_ATTEMPT, {"at": when, "user_id": user_id})
 
 
 def user_change_with_audit(*, change: Statement | None, audit: Statement) -> int:
@@ -93,9 +108,7 @@ def user_change_with_audit(*, change: Statement | None, audit: Statement) -> int
     if change is None:
         return fetch_id(audit)
     if connection.vendor == "postgresql":
-        return fetch_id(
-            Statement(f"WITH state AS ({change.sql}) {audit.sql}", change.params + audit.params)
-        )
+        return fetch_id(change.then(audit))
     with connection.cursor() as cursor, transaction.atomic():
         cursor.execute(change.sql, change.params)
         cursor.execute(audit.sql, audit.params)

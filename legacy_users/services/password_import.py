@@ -158,20 +158,40 @@ _USER_FIELDS = (*LegacyUser.CHECK_FIELDS, "status", "source")
 _USER_COLUMNS = ", ".join(f"u.{column(LegacyUser, name)}" for name in _USER_FIELDS)
 _LOCKED_UNTIL = column(LegacyUser, "locked_until")
 _LOGIN_KEY = column(LegacyUser, "login_key")
+_ID = column(LegacyUser, "id")
+#: The audit row's columns, each filled from the parameter of the same name.
+_AUDIT_FIELDS = (
+    "event_id",
+    "request_id",
+    "login",
+    "login_key",
+    "user",
+    "outcome",
+    "reason",
+    "hash_format",
+    "ip_address",
+    "duration_ms",
+    "created_at",
+)
+_AUDIT_COLUMNS = {name: column(VerificationAttempt, name) for name in _AUDIT_FIELDS}
+_A_EVENT, _A_USER = _AUDIT_COLUMNS["event_id"], _AUDIT_COLUMNS["user"]
+_A_OUTCOME, _A_LOGIN = _AUDIT_COLUMNS["outcome"], _AUDIT_COLUMNS["login"]
+_A_ID = column(VerificationAttempt, "id")
 _SIGN_IN = f"""
 SELECT {_USER_COLUMNS},
-       CASE WHEN u.{_LOCKED_UNTIL} > %s THEN 1 ELSE 0 END,
-       (SELECT a.outcome FROM {_ATTEMPTS} a
-        WHERE a.event_id = %s AND a.event_id <> '' AND a.user_id = u.id AND a.outcome <> %s
-        ORDER BY a.id DESC LIMIT 1)
-FROM {_USERS} u WHERE u.{_LOGIN_KEY} = %s"""
+       CASE WHEN u.{_LOCKED_UNTIL} > %(now)s THEN 1 ELSE 0 END,
+       (SELECT a.{_A_OUTCOME} FROM {_ATTEMPTS} a
+        WHERE a.{_A_EVENT} = %(event_id)s AND a.{_A_EVENT} <> '' AND a.{_A_USER} = u.{_ID}
+          AND a.{_A_OUTCOME} <> %(error)s
+        ORDER BY a.{_A_ID} DESC LIMIT 1)
+FROM {_USERS} u WHERE u.{_LOGIN_KEY} = %(login_key)s"""
 _PREVIOUS_FOR_NOBODY = f"""
-SELECT outcome, login FROM {_ATTEMPTS}
-WHERE event_id = %s AND outcome <> %s ORDER BY id DESC LIMIT 1"""
+SELECT {_A_OUTCOME}, {_A_LOGIN} FROM {_ATTEMPTS}
+WHERE {_A_EVENT} = %(event_id)s AND {_A_OUTCOME} <> %(error)s ORDER BY {_A_ID} DESC LIMIT 1"""
+# Its parameters are prefixed (`audit_`): it runs in one statement with a state change's.
 _RECORD_CALL = f"""
-INSERT INTO {_ATTEMPTS} (event_id, request_id, login, login_key, user_id, outcome, reason,
-                         hash_format, ip_address, duration_ms, created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+INSERT INTO {_ATTEMPTS} ({", ".join(_AUDIT_COLUMNS.values())})
+VALUES ({", ".join(f"%(audit_{name})s" for name in _AUDIT_FIELDS)}) RETURNING {_A_ID}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +208,17 @@ def _look_up(event_id: str, login_key: str) -> _Lookup:
     """One query for a known login (two for an unknown one that Okta is retrying)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     error = AttemptOutcome.ERROR.value
-    row = fetch_one(Statement(_SIGN_IN, [now, event_id, error, login_key]))
+    row = fetch_one(
+        Statement(
+            _SIGN_IN, {"now": now, "event_id": event_id, "error": error, "login_key": login_key}
+        )
+    )
     if row is None:
         if not event_id:
             return _Lookup(None, False, "")
-        previous = fetch_one(Statement(_PREVIOUS_FOR_NOBODY, [event_id, error]))
+        previous = fetch_one(
+            Statement(_PREVIOUS_FOR_NOBODY, {"event_id": event_id, "error": error})
+        )
         if previous is None or normalize_login(previous[1]) != login_key:
             return _Lookup(None, False, "")
         return _Lookup(None, False, previous[0])
@@ -217,19 +243,19 @@ def _record_call(
     """The call's audit row, as an INSERT returning its id."""
     return Statement(
         _RECORD_CALL,
-        [
-            call.event_id[:255],
-            call.request_id[:255],
-            call.login[:_LOGIN_FIELD_MAX],
-            call.login_key[:_LOGIN_FIELD_MAX],
-            user.pk if user is not None else None,
-            outcome,
-            reason,
-            hash_format,
-            connection.ops.adapt_ipaddressfield_value(call.ip_address),
-            int((time.monotonic() - call.started) * 1000),
-            connection.ops.adapt_datetimefield_value(timezone.now()),
-        ],
+        {
+            "audit_event_id": call.event_id[:255],
+            "audit_request_id": call.request_id[:255],
+            "audit_login": call.login[:_LOGIN_FIELD_MAX],
+            "audit_login_key": call.login_key[:_LOGIN_FIELD_MAX],
+            "audit_user": user.pk if user is not None else None,
+            "audit_outcome": outcome,
+            "audit_reason": reason,
+            "audit_hash_format": hash_format,
+            "audit_ip_address": connection.ops.adapt_ipaddressfield_value(call.ip_address),
+            "audit_duration_ms": int((time.monotonic() - call.started) * 1000),
+            "audit_created_at": connection.ops.adapt_datetimefield_value(timezone.now()),
+        },
     )
 
 

@@ -22,10 +22,18 @@ from legacy_users.app_settings import app_settings
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One SQL statement (`%s` placeholders) and its parameters."""
+    """One SQL statement and its parameters, by name (`%(name)s` placeholders)."""
 
     sql: str
-    params: list[Any]
+    params: dict[str, Any]
+
+    def then(self, audit: Statement) -> Statement:
+        """This data-modifying statement and `audit` (an INSERT ... RETURNING) as one: both
+        happen or neither. Their parameter names must not clash."""
+        clash = self.params.keys() & audit.params.keys()
+        if clash:
+            raise ValueError(f"parameters named twice: {sorted(clash)}")
+        return Statement(f"WITH state AS ({self.sql}) {audit.sql}", {**self.params, **audit.params})
 
 
 Row = tuple[Any, ...]
