@@ -11,7 +11,8 @@ request up counts against that, so the budget must start at arrival:
 - otherwise (runserver, tests), when the WSGI application is called.
 
 `ArrivalMiddleware` (first in MIDDLEWARE) writes it into `request.META` as
-`portal.arrived` (a `time.monotonic()` value); `request_arrival()` reads it back.
+`portal.arrived` (on the hook's clock, `legacy_users.clock.monotonic()`);
+`request_arrival()` reads it back.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from gunicorn.http.parser import Parser
 from gunicorn.workers.gthread import TConn, ThreadWorker
+
+from legacy_users.clock import monotonic
 
 ARRIVED = "portal.arrived"
 _local = threading.local()
@@ -59,7 +62,7 @@ class AdmissionWorker(ThreadWorker):
         super().init_process()
 
     def enqueue_req(self, conn: TConn) -> None:
-        arrived = time.monotonic()
+        arrived = monotonic()
         with self._queued_lock:
             self._queued += 1
             self._arrived[conn] = arrived
@@ -77,7 +80,7 @@ class AdmissionWorker(ThreadWorker):
                 _local.arrived = None
             if keepalive is not True or not self._next_request_soon(conn):
                 return keepalive
-            arrived = time.monotonic()
+            arrived = monotonic()
 
     def _next_request_soon(self, conn: TConn) -> bool:
         """Whether the connection's next request is here, or arrives within the linger while
@@ -114,7 +117,7 @@ class ArrivalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        now_mono = time.monotonic()
+        now_mono = monotonic()
         arrived = getattr(_local, "arrived", None) or now_mono
         header = request.META.get("HTTP_X_REQUEST_START")
         if header and settings.TRUST_X_REQUEST_START:
@@ -128,4 +131,4 @@ class ArrivalMiddleware:
 def request_arrival(meta: dict[str, Any]) -> float:
     """A request's arrival on the monotonic clock (now, when nothing stamped it)."""
     arrived = meta.get(ARRIVED)
-    return arrived if isinstance(arrived, float) else time.monotonic()
+    return arrived if isinstance(arrived, float) else monotonic()

@@ -47,6 +47,17 @@ def _fresh_throttle_counters():
 
 
 @pytest.fixture
+def skipping_clock():
+    """The hook's clock, with its waits skipped (and recorded): holds are checked exactly,
+    not waited out."""
+    from legacy_users.clock import use_clock
+    from tests.fake_clock import SkippingClock
+
+    with use_clock(SkippingClock()) as clock:
+        yield clock
+
+
+@pytest.fixture
 def hook_url():
     return reverse("hooks:password-import")
 

@@ -16,11 +16,11 @@ calls are answered in milliseconds and the calls that are served are served at f
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from legacy_users.app_settings import hook_settings
+from legacy_users.clock import monotonic
 from legacy_users.metrics import CHECK_SECONDS
 
 #: Expected seconds for a format never timed yet in this process: a bcrypt-12 check on a
@@ -100,7 +100,7 @@ class VerificationSlots:
         self._slots()
         with self._lock:
             expected = self._typical
-            late = time.monotonic() + self._queue_wait(expected) + HEADROOM * expected >= deadline
+            late = monotonic() + self._queue_wait(expected) + HEADROOM * expected >= deadline
         if late:
             raise NoSlotInTime("the checks queued here leave no turn within the budget")
 
@@ -116,7 +116,7 @@ class VerificationSlots:
             queue_wait = self._queue_wait(expected)
             self._waiting += 1
         try:
-            wait = deadline - time.monotonic() - longest
+            wait = deadline - monotonic() - longest
             if queue_wait > wait or wait <= 0 or not semaphore.acquire(timeout=wait):
                 raise NoSlotInTime(f"no verification slot in time for a {format_name or '?'} check")
         finally:
@@ -124,11 +124,11 @@ class VerificationSlots:
                 self._waiting -= 1
         with self._lock:
             self._busy += 1
-        started = time.monotonic()
+        started = monotonic()
         try:
             yield
         finally:
-            took = time.monotonic() - started
+            took = monotonic() - started
             with self._lock:
                 self._busy -= 1
             semaphore.release()

@@ -14,7 +14,6 @@ import functools
 import json
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -28,6 +27,7 @@ from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
 
 from legacy_users.app_settings import hook_settings
+from legacy_users.clock import monotonic, sleep
 from legacy_users.hashing import CheckReason, CheckResult, check_password, hash_check_params
 from legacy_users.hashing.secrets import MissingSecret
 from legacy_users.logins import normalize_login
@@ -253,7 +253,7 @@ def _record_call(
             "audit_reason": reason,
             "audit_hash_format": hash_format,
             "audit_ip_address": connection.ops.adapt_ipaddressfield_value(call.ip_address),
-            "audit_duration_ms": int((time.monotonic() - call.started) * 1000),
+            "audit_duration_ms": int((monotonic() - call.started) * 1000),
             "audit_created_at": connection.ops.adapt_datetimefield_value(timezone.now()),
         },
     )
@@ -283,14 +283,14 @@ def password_import_verify(
 ) -> PasswordImportDecision:
     """Check a sign-in Okta forwarded, move the user's state, and record the call.
 
-    The time budget (OKTA_HOOK_DEADLINE_MS) runs from `arrived` (the request's arrival,
-    `time.monotonic()`; now when not given). The password is only passed to the hash check
-    and the password validators; it is not stored, logged or returned. Raises
+    The time budget (OKTA_HOOK_DEADLINE_MS) runs from `arrived` (the request's arrival on
+    the hook's clock, `legacy_users.clock`; now when not given). The password is only passed
+    to the hash check and the password validators; it is not stored, logged or returned. Raises
     `HookUnavailable` when the call cannot be answered within its budget (no state has
     changed then): shed for want of a verification slot, or over the budget.
     """
     login_key = normalize_login(login)
-    call = _Call(login, login_key, event_id, request_id, ip_address, arrived or time.monotonic())
+    call = _Call(login, login_key, event_id, request_id, ip_address, arrived or monotonic())
     deadline = call.started + hook_settings().deadline_ms / 1000
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
@@ -313,9 +313,9 @@ def _hold_refusal(arrived: float, deadline: float) -> None:
     (`hash_timing`): an unknown login, a wrong password against a cheap hash and one against
     a costly hash take the same time. Never past the budget; a thread waits, not a core."""
     until = min(arrived + refusal_floor(), deadline - ANSWER_MARGIN_SECONDS)
-    delay = until - time.monotonic()
+    delay = until - monotonic()
     if delay > 0:
-        time.sleep(delay)
+        sleep(delay)
 
 
 @sensitive_variables()
@@ -381,7 +381,7 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
     # matches the same hash), so a verified user asked about again keeps its verdict.
     becomes_verified = verified and user is not None and user.status == MigrationStatus.PENDING
     weakness = password_weakness(password, user) if user and becomes_verified else ""
-    if time.monotonic() > deadline:
+    if monotonic() > deadline:
         _answer(call, user, _Verdict(AttemptReason.DEADLINE, error=True))
         raise HookUnavailable("the time budget ran out before the answer was settled")
 
@@ -417,17 +417,17 @@ def _hold_shed_answer(arrived: float, deadline: float) -> None:
     fast as they can be made, each costing a request's work while the checks that can still
     be served wait for the CPU. The hold costs a thread, not a core; never past the budget."""
     until = min(arrived + hook_settings().shed_hold_ms / 1000, deadline)
-    delay = until - time.monotonic()
+    delay = until - monotonic()
     if delay > 0:
-        time.sleep(delay)
+        sleep(delay)
 
 
 def _slow_down(deadline: float) -> None:
     """Hold a wrong answer back during a spray, never past the call's deadline."""
-    left = deadline - time.monotonic() - ANSWER_MARGIN_SECONDS
+    left = deadline - monotonic() - ANSWER_MARGIN_SECONDS
     delay = min(hook_settings().spray_delay_ms / 1000, left)
     if delay > 0:
-        time.sleep(delay)
+        sleep(delay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,7 +491,7 @@ def _state_change(user: SigningIn | None, verdict: _Verdict, now: datetime) -> S
 
 def _report(call: _Call, attempt_id: int, verdict: _Verdict) -> None:
     """The call's metric and log line (its audit row's id, never the password)."""
-    seconds = time.monotonic() - call.started
+    seconds = monotonic() - call.started
     outcome, reason = verdict.outcome, verdict.reason
     record_hook_call(outcome=outcome, reason=reason, seconds=seconds)
     logger.info(
