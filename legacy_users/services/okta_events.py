@@ -14,8 +14,10 @@ Who may change what:
 
 from __future__ import annotations
 
+import enum
 import logging
 import uuid as uuidlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,13 +49,22 @@ def okta_event_record_malformed(*, reason: str, via: EventSource) -> OktaEvent:
     )
 
 
-def _delivered_event_apply(*, event: Any) -> OktaEvent | None:
-    """Apply one event the event hook delivered (see the module's rules). Returns None for
-    an event seen before; a malformed event is recorded as rejected."""
+class Delivered(enum.Enum):
+    """What became of one event the event hook delivered."""
+
+    APPLIED = "applied"
+    SEEN_BEFORE = "seen before"
+    REJECTED = "rejected"
+
+
+def _delivered_event_apply(*, event: Any) -> Delivered:
+    """Apply one event the event hook delivered (see the module's rules); a malformed event
+    is recorded as rejected."""
     try:
         parsed = ImportEvent.from_json(event)
     except MalformedEvent as problem:
-        return okta_event_record_malformed(reason=str(problem), via=EventSource.EVENT_HOOK)
+        okta_event_record_malformed(reason=str(problem), via=EventSource.EVENT_HOOK)
+        return Delivered.REJECTED
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -61,8 +72,8 @@ def _delivered_event_apply(*, event: Any) -> OktaEvent | None:
             record.effect = _judge(record, now, okta_vouches=False)
             record.save(update_fields=["user", "effect", "okta_record"])
     except IntegrityError:
-        return None  # delivered before (Okta retries, or the System Log read it first)
-    return record
+        return Delivered.SEEN_BEFORE  # Okta retries, or the System Log read it first
+    return Delivered.APPLIED
 
 
 def okta_event_from_system_log(*, event: Any) -> OktaEvent | None:
@@ -180,13 +191,9 @@ class DeliveryReport:
 def okta_events_receive(*, events: list[Any]) -> DeliveryReport:
     """Apply a batch the event hook delivered, event by event: one bad event is recorded as
     rejected and the others are applied."""
-    applied = rejected = 0
-    for event in events:
-        record = _delivered_event_apply(event=event)
-        if record is None:
-            continue
-        if record.uuid.startswith(INVALID_PREFIX):
-            rejected += 1
-        else:
-            applied += 1
-    return DeliveryReport(received=len(events), applied=applied, rejected=rejected)
+    done = Counter(_delivered_event_apply(event=event) for event in events)
+    return DeliveryReport(
+        received=len(events),
+        applied=done[Delivered.APPLIED],
+        rejected=done[Delivered.REJECTED],
+    )
