@@ -116,8 +116,11 @@ def _text(value: object, name: str) -> str:
     return value
 
 
-def _for_report(login: str) -> str:
-    """A login as a report shows it: no NUL (which the run's record could not store)."""
+def _for_report(login: object) -> str:
+    """A login as a report shows it ("" when not text; no NUL, which the run's record could
+    not store). Made only for a row in error."""
+    if not isinstance(login, str):
+        return ""
     return login.strip()[:255].replace("\x00", "\ufffd")
 
 
@@ -184,9 +187,8 @@ class RowValidator:
     def __call__(self, row: SourceRow) -> UserRecord | RowError:
         fields = row.fields
         raw_login = fields.get("login")
-        login_for_report = _for_report(raw_login) if raw_login.__class__ is str else ""
         if row.error:
-            return RowError(row.line, login_for_report, row.error)
+            return RowError(row.line, _for_report(raw_login), row.error)
         try:
             login = _text(raw_login, "login")
             if not login:
@@ -234,7 +236,7 @@ class RowValidator:
                 source=_text(fields.get("source"), "source") or self.defaults.source,
             )
         except RowProblem as problem:
-            return RowError(row.line, login_for_report, str(problem))
+            return RowError(row.line, _for_report(raw_login), str(problem))
 
     def _seen(self, name: str, marker: str) -> None:
         if marker and marker not in self.by_marker and len(self.by_marker) < MARKERS_KEPT:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from legacy_users.hashing.registry import CHOICE
 from legacy_users.hashing.secrets import redact_secrets
 from legacy_users.loading.digests import RowDigests, known_digests, row_login_key
-from legacy_users.loading.readers import Source, SourceError, iter_rows, open_source
+from legacy_users.loading.readers import Source, SourceError, SourceRow, iter_rows, open_source
 from legacy_users.loading.staging import (
     DirectLoadConflict,
     Stage,
@@ -225,24 +225,17 @@ def _load(
         src.stream, src.file_format, delimiter=options["delimiter"], mapping=options["map"]
     )
     with Stage(connection, direct=direct, now=timezone.now()) as stage:
-        # A first load has nothing to compare with; a re-load looks up a batch's stored
-        # digests at once and validates only the rows that do not match theirs.
         for batch in iter(lambda: tuple(itertools.islice(rows, LOOKUP_BATCH)), ()):
-            known: dict[str, str] = {}
-            if not direct:
-                keys = [row_login_key(row) for row in batch]
-                stage.pause()  # the lookup needs the connection the COPY holds
-                known = _known(keys)
-            for index, row in enumerate(batch):
+            digests = [digest(row) if not row.error else "" for row in batch]
+            # A first load has nothing to compare with.
+            unchanged = [""] * len(batch) if direct else _unchanged(batch, digests, stage)
+            for row, row_digest, login_key in zip(batch, digests, unchanged, strict=True):
                 report.rows += 1
                 if on_progress is not None and report.rows % PROGRESS_EVERY == 0:
                     on_progress(report.rows, src.size)
-                row_digest = digest(row) if not row.error else ""
-                if known:
-                    login_key = keys[index]
-                    if login_key and known.get(login_key) == row_digest:
-                        stage.add_known(row.line, login_key, row.fields["login"].strip())
-                        continue
+                if login_key:
+                    stage.add_known(row.line, login_key, row.fields["login"].strip())
+                    continue
                 result = validate(row)
                 if isinstance(result, UserRecord):
                     stage.add(result, row_digest)
@@ -262,14 +255,21 @@ def _load(
             report.counts = stage.apply(timezone.now())
 
 
-def _known(keys: list[str]) -> dict[str, str]:
-    """The stored digests of the users a batch of rows names (login key -> digest)."""
+def _unchanged(batch: tuple[SourceRow, ...], digests: list[str], stage: Stage) -> list[str]:
+    """Per row of `batch`: its login key when it is the row its user was loaded from (its
+    digest is the one stored), else "". One lookup for the batch."""
+    keys = [row_login_key(row) for row in batch]
+    stage.pause()  # the lookup needs the connection the COPY holds
     with connection.cursor() as cursor:
         # The driver's own cursor: under DEBUG, Django's keeps the text of every statement
         # (a lookup's is its 2,000 keys), which a million-row load would hold in memory.
-        return known_digests(
+        stored = known_digests(
             cursor.cursor, LegacyUser._meta.db_table, filter(None, keys), vendor=connection.vendor
         )
+    return [
+        key if key and stored.get(key) == digest else ""
+        for key, digest in zip(keys, digests, strict=True)
+    ]
 
 
 def _bad(
