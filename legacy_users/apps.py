@@ -19,6 +19,8 @@ class LegacyUsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from legacy_users import checks  # noqa: F401 - registers the system checks
+
         # The Viewer and Operator groups survive a database flush (the tests' transactional
         # ones) and pick up permissions added by later versions.
         post_migrate.connect(_keep_roles, sender=self)

@@ -99,3 +99,17 @@ def test_one_secret_on_both_hooks_is_an_error():
 
     assert result.returncode != 0
     assert "hooks.E001" in result.stderr
+
+
+def test_a_profile_map_that_does_not_parse_stops_the_process_at_its_checks():
+    result = manage("check", **PRODUCTION, OKTA_PROFILE_MAP="login=nowhere.at.all")
+
+    assert result.returncode != 0
+    assert "legacy_users.E001" in result.stderr and "OKTA_PROFILE_MAP" in result.stderr
+
+
+def test_half_of_okta_api_settings_is_flagged():
+    result = manage("check", **PRODUCTION, OKTA_API_TOKEN="00abc-token")
+
+    assert "legacy_users.W001" in result.stderr
+    assert "OKTA_API_TOKEN is set but OKTA_ORG_URL is not" in result.stderr
