@@ -91,3 +91,18 @@ def _when(value: Any) -> datetime | None:
     if moment is None:
         raise MalformedEvent("published is not an ISO 8601 time")
     return moment
+
+
+def event_uuid(event: Any) -> str:
+    """An event's uuid as Okta sent it ("" when it has none it could be found by)."""
+    value = event.get("uuid") if isinstance(event, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def event_published(event: Any) -> datetime | None:
+    """When Okta published an event (None when it does not say, or not as a time)."""
+    value = event.get("published") if isinstance(event, Mapping) else None
+    try:
+        return _when(value)
+    except MalformedEvent:
+        return None

@@ -18,7 +18,7 @@ from legacy_users.services.okta_events import (
     okta_events_awaiting,
 )
 from okta_api import OktaClient, okta_time
-from okta_api.events import IMPORT_EVENT
+from okta_api.events import IMPORT_EVENT, event_published, event_uuid
 
 
 @dataclass(slots=True)
@@ -65,7 +65,7 @@ def okta_imports_sync(*, client: OktaClient, since: datetime | None = None) -> S
                 report.read += 1
                 record = okta_event_from_system_log(event=event)
                 report.applied[record.effect if record else "seen before"] += 1
-                published = parse_datetime(str(event.get("published") or ""))
+                published = event_published(event)
                 if published is not None and (latest is None or published > latest):
                     latest = published
         except Exception:
@@ -96,7 +96,7 @@ def _check_awaiting(client: OktaClient, report: SyncReport) -> None:
             limit=10,
         )
         for event in events:
-            if event.get("uuid") == record.uuid:
+            if event_uuid(event) == record.uuid:
                 found = event
                 break
         if found is not None:
