@@ -146,3 +146,29 @@ def test_logins_the_lookup_cannot_carry_are_validated_as_before(tmp_path, valida
     assert "line 6 (nul\ufffdname): login contains a NUL character" in err
     # PostgreSQL's lookup splits line 5's key (SQLite's does not): validated there.
     assert validated[-1] == 6 and set(validated) <= {5, 6}
+
+
+def test_a_user_edited_in_the_admin_is_loaded_again(tmp_path, validated, admin_client):
+    from django.urls import reverse
+
+    path = write(tmp_path, "users.csv", CSV)
+    load(path)
+    ann = LegacyUser.objects.get(login_key="ann@example.com")
+    url = reverse("admin:legacy_users_legacyuser_change", args=[ann.pk])
+    form = {
+        "email": ann.email,
+        "first_name": ann.first_name,
+        "last_name": "Edited",
+        "source": ann.source,
+        "profile": '{"department": "sales"}',
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    assert LegacyUser.objects.get(pk=ann.pk).last_name == "Edited"
+    validated.clear()
+
+    out, _ = load(path)
+
+    assert validated == [2]
+    assert "created 0, updated 1, unchanged 2" in out
+    assert LegacyUser.objects.get(pk=ann.pk).last_name == "Lee"
