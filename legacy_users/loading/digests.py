@@ -63,7 +63,7 @@ def row_login_key(row: SourceRow) -> str:
     login = row.fields.get("login")
     if login.__class__ is not str:
         return ""
-    return normalize_login(login.strip())
+    return normalize_login(login)
 
 
 def known_digests(cursor: Any, table: str, keys: Iterable[str], *, vendor: str) -> dict[str, str]:

@@ -45,11 +45,11 @@ VALUE_COLUMNS = (
     "hash_params",
     "source",
 )
+#: The columns a row sets on a user: what a direct load copies into the users table.
+DIRECT_COLUMNS = ("login_key", "load_digest", *VALUE_COLUMNS)
 #: `known`: a row whose digest matched its user's (`legacy_users.loading.digests`): only
 #: its line and login are staged, to be counted and to find it twice in the file.
-STAGE_COLUMNS = ("line", "login_key", "known", "load_digest", *VALUE_COLUMNS)
-#: The staged columns a direct load copies into the users table.
-DIRECT_COLUMNS = ("login_key", "load_digest", *VALUE_COLUMNS)
+STAGE_COLUMNS = ("line", "known", *DIRECT_COLUMNS)
 JSON_COLUMNS = ("profile", "hash_params")
 #: What a new user gets besides the row's values (Django's field defaults are not the
 #: database's, and these statements bypass the ORM).
@@ -110,7 +110,8 @@ def _values(record: UserRecord, digest: str) -> tuple[Any, ...]:
     )
 
 
-_UNKNOWN_VALUES = (None,) * (len(STAGE_COLUMNS) - 5)
+#: A known row's values after its login: not staged (it is never written).
+_NOT_STAGED = (None,) * (len(VALUE_COLUMNS) - 1)
 
 
 class DirectLoadConflict(Exception):
@@ -183,13 +184,13 @@ class Stage:
             except UniqueViolation:
                 raise DirectLoadConflict from None
             return
-        self._stage((record.line, record.login_key, False, *_values(record, digest)[1:]))
+        self._stage((record.line, False, *_values(record, digest)))
 
     def add_known(self, line: int, login_key: str, login: str) -> None:
         """Stage a row whose digest matched its user's: counted (and named, should its login
         be in the file twice), never written."""
         self.count += 1
-        self._stage((line, login_key, True, "", login, *_UNKNOWN_VALUES))
+        self._stage((line, True, login_key, "", login, *_NOT_STAGED))
 
     def _stage(self, row: tuple[Any, ...]) -> None:
         if self._copy_sql:

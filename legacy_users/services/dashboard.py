@@ -156,7 +156,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     return Dashboard(
         loaded=loaded,
         now=current,
-        funnel=[FunnelStage(label, n, _share(n, loaded), link) for label, n, link in stages],
+        funnel=[FunnelStage(label, n, _share(n, loaded), f) for label, n, f in stages],
         never_signed_in=counts["signed_in"].get("no", 0),
         locked=locked,
         weak=counts["weak"].get("yes", 0),

@@ -17,13 +17,15 @@ from legacy_users.services.statements import Statement, column, fetch_id
 # and compiling the equivalent ORM expressions cost more than the statements themselves
 # (see `statements`).
 _USERS = LegacyUser._meta.db_table
-_ID, _STATUS = column(LegacyUser, "id"), column(LegacyUser, "status")
-_VERIFIED_AT, _FAILED = column(LegacyUser, "verified_at"), column(LegacyUser, "failed_attempts")
-_LOCKED_UNTIL, _LAST_ATTEMPT = (
-    column(LegacyUser, "locked_until"),
-    column(LegacyUser, "last_attempt_at"),
-)
-_UPDATED_AT, _WEAK = column(LegacyUser, "updated_at"), column(LegacyUser, "weak_password")
+# Column names from the model: renaming a field changes these statements with it.
+_ID = column(LegacyUser, "id")
+_STATUS = column(LegacyUser, "status")
+_VERIFIED_AT = column(LegacyUser, "verified_at")
+_FAILED = column(LegacyUser, "failed_attempts")
+_LOCKED_UNTIL = column(LegacyUser, "locked_until")
+_LAST_ATTEMPT = column(LegacyUser, "last_attempt_at")
+_UPDATED_AT = column(LegacyUser, "updated_at")
+_WEAK = column(LegacyUser, "weak_password")
 _WEAK_REASON = column(LegacyUser, "weak_password_reason")
 _MARK_VERIFIED = f"""
 UPDATE {_USERS} SET
