@@ -43,9 +43,12 @@ def test_the_measured_floor_covers_the_costliest_loaded_format(population):
     from legacy_users.models import LegacyUser
 
     costly = LegacyUser.objects.get(login_key="costly@example.com")
-    started = time.perf_counter()
-    check_password("wrong", costly.password_hash, format_name=costly.hash_format)
-    one_check = time.perf_counter() - started
+    took = []
+    for _ in range(3):  # the check's cost, not one run a busy machine slowed down
+        started = time.perf_counter()
+        check_password("wrong", costly.password_hash, format_name=costly.hash_format)
+        took.append(time.perf_counter() - started)
+    one_check = min(took)
 
     assert hash_timing.refusal_floor() >= one_check * 0.9  # measured, with its margin
 
