@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Now
 
 from legacy_users.hashing import CheckReason, hash_check_params
 
@@ -48,7 +49,12 @@ class OktaPushState(models.TextChoices):
 
 
 class LegacyUser(models.Model):
-    """One user exported from the legacy store, with the hash we check sign-ins against."""
+    """One user exported from the legacy store, with the hash we check sign-ins against.
+
+    Every column a loaded row does not set has its default in the database too
+    (`db_default`): the loader writes new users with COPY and set-based INSERTs, naming only
+    the columns a row sets.
+    """
 
     login = models.CharField(max_length=255, help_text="The login as exported (Okta's username).")
     # Okta matches usernames case-insensitively; so do we, through this normalised copy.
@@ -65,10 +71,15 @@ class LegacyUser(models.Model):
     source = models.CharField(max_length=100, blank=True, help_text="The legacy system.")
 
     status = models.CharField(
-        max_length=20, choices=MigrationStatus.choices, default=MigrationStatus.PENDING
+        max_length=20,
+        choices=MigrationStatus.choices,
+        default=MigrationStatus.PENDING,
+        db_default=MigrationStatus.PENDING,
     )
     failed_attempts = models.PositiveIntegerField(
-        default=0, help_text="Consecutive wrong passwords since the last correct one."
+        default=0,
+        db_default=0,
+        help_text="Consecutive wrong passwords since the last correct one.",
     )
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -76,20 +87,30 @@ class LegacyUser(models.Model):
         null=True, blank=True, help_text="Sign-ins are refused without checking until then."
     )
     weak_password = models.BooleanField(
-        default=False, help_text="The verified password fails the password validators."
+        default=False,
+        db_default=False,
+        help_text="The verified password fails the password validators.",
     )
     weak_password_reason = models.CharField(
-        max_length=200, blank=True, help_text="Which validators it failed (never the password)."
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Which validators it failed (never the password).",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
 
-    okta_id = models.CharField(max_length=40, blank=True)
+    okta_id = models.CharField(max_length=40, blank=True, default="", db_default="")
     okta_push_state = models.CharField(
-        max_length=20, choices=OktaPushState.choices, blank=True, default=OktaPushState.NOT_PUSHED
+        max_length=20,
+        choices=OktaPushState.choices,
+        blank=True,
+        default=OktaPushState.NOT_PUSHED,
+        db_default=OktaPushState.NOT_PUSHED,
     )
     okta_pushed_at = models.DateTimeField(null=True, blank=True)
-    okta_push_error = models.CharField(max_length=500, blank=True)
+    okta_push_error = models.CharField(max_length=500, blank=True, default="", db_default="")
     #: A digest of the profile Okta's schema refused (REFUSED): the push sends the user
     #: again only once the profile it would send differs.
     okta_refused_profile = models.CharField(
@@ -104,8 +125,8 @@ class LegacyUser(models.Model):
         max_length=32, blank=True, default="", db_default="", editable=False
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["login_key"]

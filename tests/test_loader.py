@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from legacy_users.models import LegacyUser, MigrationStatus
 
@@ -64,6 +65,41 @@ def test_csv_rows_become_pending_users_with_detected_formats(tmp_path):
         "carol, the admin": "ldap_salted_sha1",
     }
     assert LegacyUser.objects.get(login_key="carol, the admin").profile == {"department": "it, ops"}
+
+
+NEW_USER_FIELDS = (
+    "status",
+    "failed_attempts",
+    "weak_password",
+    "weak_password_reason",
+    "okta_id",
+    "okta_push_state",
+    "okta_push_error",
+    "okta_refused_profile",
+    "last_attempt_at",
+    "verified_at",
+    "locked_until",
+    "confirmed_at",
+    "purged_at",
+)
+
+
+def test_loaded_users_are_new_users_like_any_other(tmp_path):
+    # The first load (COPY straight into the table on PostgreSQL) and a later one (through
+    # the stage) name only a row's columns: the rest is the database's defaults, which
+    # must be the model's.
+    before = timezone.now()
+    load(write(tmp_path, "first.csv", CSV))
+    load(write(tmp_path, "later.csv", CSV + f"dan@example.com,{SSHA},,,,\n"))
+    made_by_orm = LegacyUser.objects.create(login="x", login_key="x")
+    made_by_orm.refresh_from_db()
+    after = timezone.now()
+
+    for user in LegacyUser.objects.all():
+        for name in NEW_USER_FIELDS:
+            assert getattr(user, name) == getattr(made_by_orm, name), (user.login_key, name)
+        assert before <= user.created_at <= user.updated_at <= after, user.login_key
+    assert LegacyUser.objects.count() == 5
 
 
 def test_jsonl_with_declared_format_salt_and_extra_fields(tmp_path):

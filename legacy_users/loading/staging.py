@@ -51,25 +51,6 @@ DIRECT_COLUMNS = ("login_key", "load_digest", *VALUE_COLUMNS)
 #: its line and login are staged, to be counted and to find it twice in the file.
 STAGE_COLUMNS = ("line", "known", *DIRECT_COLUMNS)
 JSON_COLUMNS = ("profile", "hash_params")
-#: What a new user gets besides the row's values (Django's field defaults are not the
-#: database's, and these statements bypass the ORM).
-NEW_USER_COLUMNS = (
-    "status",
-    "failed_attempts",
-    "weak_password",
-    "weak_password_reason",
-    "okta_id",
-    "okta_push_state",
-    "okta_push_error",
-    "created_at",
-    "updated_at",
-)
-
-
-def new_user_values(now: datetime) -> tuple[Any, ...]:
-    return (MigrationStatus.PENDING.value, 0, False, "", "", "", "", now, now)
-
-
 SQLITE_BATCH = 5000
 
 
@@ -133,19 +114,15 @@ class Stage:
     rolls back to its savepoint and loads through a stage, which names both lines).
     """
 
-    def __init__(
-        self, connection: BaseDatabaseWrapper, *, now: datetime, direct: bool = False
-    ) -> None:
+    def __init__(self, connection: BaseDatabaseWrapper, *, direct: bool = False) -> None:
         self.connection = connection
         self.vendor = connection.vendor
         self.direct = direct and self.vendor == "postgresql"
-        self.now = now
         self.count = 0
         self._cursor = connection.cursor()
         self._copy_sql = ""
         self._copy_cm: AbstractContextManager[Copy] | None = None
         self._copy: Copy | None = None
-        self._extra: tuple[Any, ...] = ()
         self._batch: list[tuple[Any, ...]] = []
 
     # --- filling ---
@@ -161,9 +138,9 @@ class Stage:
             self._cursor.execute("SET LOCAL statement_timeout = 0")
         columns = ", ".join(f"{name} {types.get(name, 'text')}" for name in STAGE_COLUMNS)
         if self.direct:
-            target = ", ".join((*DIRECT_COLUMNS, *NEW_USER_COLUMNS))
+            # What a new user has besides the row's values is the columns' database defaults.
+            target = ", ".join(DIRECT_COLUMNS)
             self._copy_sql = f"COPY {LegacyUser._meta.db_table} ({target}) FROM STDIN"
-            self._extra = new_user_values(self.now)
             self._open_copy()
         elif self.vendor == "postgresql":
             self._cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
@@ -180,7 +157,7 @@ class Stage:
         if self.direct:
             copy = self._copy or self._open_copy()
             try:
-                copy.write_row(_values(record, digest) + self._extra)
+                copy.write_row(_values(record, digest))
             except UniqueViolation:
                 raise DirectLoadConflict from None
             return
@@ -323,19 +300,14 @@ class Stage:
                 [pending],
             )
         if total > matched:
-            insert_columns = ", ".join(
-                ("login_key", "load_digest", *VALUE_COLUMNS, *NEW_USER_COLUMNS)
-            )
+            columns = ", ".join(DIRECT_COLUMNS)
             select_columns = ", ".join(f"s.{c}" for c in DIRECT_COLUMNS)
-            marks = ", ".join(["%s"] * len(NEW_USER_COLUMNS))
             cursor.execute(
-                f"INSERT INTO {table} ({insert_columns}) "
-                f"SELECT {select_columns}, {marks} FROM {STAGE} AS s "
+                f"INSERT INTO {table} ({columns}) SELECT {select_columns} FROM {STAGE} AS s "
                 "WHERE NOT s.known "
                 f"AND NOT EXISTS (SELECT 1 FROM {table} AS u WHERE u.login_key = s.login_key) "
                 # In key order the unique index is filled page by page, not at random.
-                f"ORDER BY s.login_key ON CONFLICT (login_key) DO NOTHING",
-                list(new_user_values(now)),
+                f"ORDER BY s.login_key ON CONFLICT (login_key) DO NOTHING"
             )
             counts.created = max(cursor.rowcount, 0)
         counts.unchanged = total - counts.created - counts.updated - counts.skipped

@@ -224,7 +224,7 @@ def _load(
     rows = iter_rows(
         src.stream, src.file_format, delimiter=options["delimiter"], mapping=options["map"]
     )
-    with Stage(connection, direct=direct, now=timezone.now()) as stage:
+    with Stage(connection, direct=direct) as stage:
         for batch in iter(lambda: tuple(itertools.islice(rows, LOOKUP_BATCH)), ()):
             digests = [digest(row) if not row.error else "" for row in batch]
             # A first load has nothing to compare with.
