@@ -316,3 +316,33 @@ def test_hashes_sharing_a_marker_are_each_classified_by_their_own_shape(tmp_path
         "u2@example.com": "ldap_sha1",
         "u3@example.com": "ldap_hex_sha1",
     }
+
+
+def test_nan_and_infinity_are_row_errors_not_a_failed_load(tmp_path):
+    # Python's json reads them; JSON does not have them, and jsonb refuses them.
+    text = (
+        json.dumps({"login": "a@example.com", "password_hash": BCRYPT}) + "\n"
+        '{"login": "b@example.com", "password_hash": "' + SSHA + '", "age": NaN}\n'
+        '{"login": "c@example.com", "password_hash": "' + SSHA + '", "hash_params": '
+        '{"cost": -Infinity}}\n'
+    )
+    csv_text = f'login,password_hash,hash_params\nd@example.com,{SSHA},"{{""x"": NaN}}"\n'
+
+    message, err = load_failing(write(tmp_path, "users.jsonl", text))
+    _, csv_err = load_failing(write(tmp_path, "users.csv", csv_text))
+
+    assert "line 2: not valid JSON: NaN is not a JSON value" in err
+    assert "line 3: not valid JSON: -Infinity is not a JSON value" in err
+    assert "hash_params is not valid JSON: NaN is not a JSON value" in csv_err
+    assert message.startswith("2 bad rows")
+    out, _ = load(write(tmp_path, "users.jsonl", text), max_errors=2)
+    assert "created 1" in out
+
+
+def test_numbers_past_64_bits_in_a_profile_are_kept(tmp_path):
+    big = 123456789012345678901234567890
+    text = json.dumps({"login": "a@example.com", "password_hash": SSHA, "badge": big}) + "\n"
+
+    load(write(tmp_path, "users.jsonl", text))
+
+    assert LegacyUser.objects.get(login_key="a@example.com").profile == {"badge": big}

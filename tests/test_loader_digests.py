@@ -172,3 +172,29 @@ def test_a_user_edited_in_the_admin_is_loaded_again(tmp_path, validated, admin_c
     assert validated == [2]
     assert "created 0, updated 1, unchanged 2" in out
     assert LegacyUser.objects.get(pk=ann.pk).last_name == "Lee"
+
+
+def test_a_digest_tells_apart_rows_that_only_split_or_type_differently():
+    from legacy_users.loading.digests import RowDigests
+    from legacy_users.loading.readers import SourceRow
+    from legacy_users.loading.validation import LoadDefaults
+
+    digest = RowDigests(LoadDefaults(source="", hash_format="", hash_params={}))
+
+    def of(fields):
+        return digest(SourceRow(2, fields))
+
+    rows = [
+        {"login": "a", "email": "b"},
+        {"login": "a\x00email", "email": "b"},  # the NUL-joined text of the row above, nearly
+        {"login": "a", "email\x00b": ""},
+        {"login": "a", "email": "b", "x": ""},
+        {"email": "b", "login": "a"},  # the file's order counts
+        {"login": "a", "n": 1},
+        {"login": "a", "n": "1"},
+        {"login": "a", "n": [1]},
+    ]
+    digests = [of(fields) for fields in rows]
+
+    assert len(set(digests)) == len(rows)
+    assert digests == [of(dict(fields)) for fields in rows]  # the same row, the same digest

@@ -198,6 +198,8 @@ _ARGON2_PARAMETERS = re.compile(
     r"^(?P<head>\$argon2(?:id|i|d)\$(?:v=\d+\$)?)(?P<params>[mtp]=\d+,[mtp]=\d+,[mtp]=\d+)"
     r"(?P<tail>\$.*)$"
 )
+#: The reference order already.
+_ARGON2_CANONICAL = re.compile(r"^\$argon2(?:id|i|d)\$(?:v=\d+\$)?m=\d+,t=\d+,p=\d+\$")
 
 
 class Argon2Format(PasslibFormat):
@@ -210,6 +212,8 @@ class Argon2Format(PasslibFormat):
 
     @staticmethod
     def canonical(encoded: str) -> str:
+        if _ARGON2_CANONICAL.match(encoded):  # most hashes: one regex, nothing rebuilt
+            return encoded
         found = _ARGON2_PARAMETERS.match(encoded)
         if found is None:
             return encoded

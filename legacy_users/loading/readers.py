@@ -45,6 +45,19 @@ MAX_DEPTH = 16
 csv.field_size_limit(MAX_FIELD_CHARS)
 
 
+class NotJson(ValueError):
+    """Text Python's json reads but JSON is not: NaN, Infinity, -Infinity."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJson(f"{name} is not a JSON value")
+
+
+#: JSON as RFC 8259 defines it. Python's json module also reads NaN and Infinity, which
+#: PostgreSQL's jsonb (where profiles and hash parameters are kept) refuses.
+read_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
+
+
 class SourceError(Exception):
     """The file as a whole cannot be read (missing, wrong format, no header...)."""
 
@@ -278,7 +291,10 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
             yield SourceRow(line, error="not valid UTF-8")
             continue
         try:
-            record = json.loads(text)
+            record = read_json(text)
+        except NotJson as exc:
+            yield SourceRow(line, error=f"not valid JSON: {exc}")
+            continue
         except (ValueError, RecursionError):
             yield SourceRow(line, error="not valid JSON")
             continue

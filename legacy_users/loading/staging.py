@@ -24,6 +24,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+import orjson
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import Copy
 from psycopg.errors import UniqueViolation
@@ -69,8 +70,16 @@ class Duplicate:
     rows: tuple[tuple[int, str], ...]
 
 
-# json.dumps' own defaults, without re-checking its keyword arguments on every row.
-_json = json.JSONEncoder().encode
+_stdlib_json = json.JSONEncoder().encode
+
+
+def _json(value: dict[str, Any]) -> str:
+    """A profile or hash parameters as JSON text. orjson, a tenth of the stdlib's time a
+    row; the stdlib for what orjson refuses (an integer past 64 bits, which jsonb keeps)."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return _stdlib_json(value)
 
 
 def _values(record: UserRecord, digest: str) -> tuple[Any, ...]:

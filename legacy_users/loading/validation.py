@@ -18,7 +18,7 @@ from django.db.models import CharField
 
 from legacy_users.hashing import classify_hash, hash_check_params
 from legacy_users.hashing.secrets import MissingSecret, is_reference
-from legacy_users.loading.readers import SourceRow, too_deep
+from legacy_users.loading.readers import NotJson, SourceRow, read_json, too_deep
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
 
@@ -133,7 +133,9 @@ def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[s
         if len(raw) > MAX_HASH_PARAMS_CHARS:
             raise RowProblem(f"hash_params is longer than {MAX_HASH_PARAMS_CHARS} characters")
         try:
-            raw = json.loads(raw)
+            raw = read_json(raw)
+        except NotJson as exc:
+            raise RowProblem(f"hash_params is not valid JSON: {exc}") from None
         except (ValueError, RecursionError):
             raise RowProblem("hash_params is not valid JSON") from None
     if not isinstance(raw, dict):
