@@ -285,7 +285,7 @@ class LegacyUserAdmin(admin.ModelAdmin[LegacyUser]):
             for a in obj.verification_attempts.order_by("-id")[:TIMELINE_LENGTH]
         ]
         events = [
-            (e.published or e.received_at, f"Okta {e.event_type}", e.outcome, e.effect)
+            (e.published or e.received_at, f"Okta {e.event_type}", e.outcome, _what_it_did(e))
             for e in obj.okta_events.order_by("-id")[:TIMELINE_LENGTH]
         ]
         rows = sorted(calls + events, key=lambda row: row[0], reverse=True)[:TIMELINE_LENGTH]
@@ -624,8 +624,16 @@ class LoadRunAdmin(ReadOnlyAdmin):
 
 @admin.register(OktaEvent)
 class OktaEventAdmin(ReadOnlyAdmin):
-    list_display = ("received_at", "event_type", "outcome", "login", "via", "okta_record", "effect")
-    list_filter = ("event_type", "outcome", "via", "okta_record")
+    list_display = (
+        "received_at",
+        "event_type",
+        "outcome",
+        "login",
+        "via",
+        "okta_record",
+        "what_it_did",
+    )
+    list_filter = ("effect", "event_type", "outcome", "via", "okta_record")
     # Searched by `get_search_results`: the user's login prefix, or an exact event uuid.
     search_fields = ("login",)
     search_help_text = "A login, or its beginning; or an exact event uuid."
@@ -637,3 +645,13 @@ class OktaEventAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: QuerySet[OktaEvent], search_term: str
     ) -> tuple[QuerySet[OktaEvent], bool]:
         return indexed_search(queryset, search_term, exact=("uuid",)), False
+
+    @admin.display(description="Effect")
+    def what_it_did(self, obj: OktaEvent) -> str:
+        return _what_it_did(obj)
+
+
+def _what_it_did(event: OktaEvent) -> str:
+    """An event's effect as the operator reads it: a rejected one says why."""
+    shown = event.get_effect_display()
+    return f"{shown}: {event.problem}" if event.problem else shown

@@ -305,6 +305,26 @@ class EventSource(models.TextChoices):
     SYSTEM_LOG = "system_log", "System Log"
 
 
+class EventEffect(models.TextChoices):
+    """What one Okta event changed, if anything (`services.okta_events` says who may change
+    what). The labels are what the admin and `okta_sync_imports` print."""
+
+    CONFIRMED = "confirmed", "confirmed"
+    CONFIRMED_PURGED = "confirmed_purged", "confirmed, legacy hash purged"
+    PURGED = "purged", "legacy hash purged"
+    ALREADY_CONFIRMED = "already_confirmed", "already confirmed"
+    CONFIRMED_UNCHECKED = "confirmed_unchecked", "confirmed (unchecked: never purges)"
+    AWAITING = "awaiting", "awaiting Okta's record"
+    NOT_IN_SYSTEM_LOG = "not_in_system_log", "refused: not in Okta's System Log"
+    IMPORT_UNSUCCESSFUL = "import_unsuccessful", "recorded: Okta's import did not succeed"
+    PENDING_USER = "pending_user", "ignored: pending user (never answered VERIFIED)"
+    ALREADY_PURGED = "already_purged", "ignored: hash already purged"
+    NO_SUCH_USER = "no_such_user", "ignored: no such legacy user"
+    NOT_IMPORT_EVENT = "not_import_event", "ignored: not a password import event"
+    #: Could not be read; `problem` says why.
+    REJECTED = "rejected", "rejected"
+
+
 class OktaEvent(models.Model):
     """One Okta event received (event hook) or read (System Log), kept once by its uuid."""
 
@@ -320,7 +340,11 @@ class OktaEvent(models.Model):
         LegacyUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="okta_events"
     )
     via = models.CharField(max_length=20, choices=EventSource.choices)
-    effect = models.CharField(max_length=100, blank=True, help_text="What it changed, if anything.")
+    effect = models.CharField(
+        max_length=24, choices=EventEffect.choices, blank=True, help_text="What it changed."
+    )
+    #: Why an event was rejected (what could not be read), for the operator.
+    problem = models.CharField(max_length=100, blank=True, default="")
     okta_record = models.CharField(
         max_length=10, choices=OktaRecord.choices, blank=True, default=OktaRecord.NOT_NEEDED
     )

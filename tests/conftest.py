@@ -16,7 +16,6 @@ from passlib import hash as passlib_hash
 
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
-from legacy_users.services import throttling
 
 #: The browser tests' fixtures (Chromium through Playwright).
 pytest_plugins = ["tests.browser_support"]
@@ -31,11 +30,15 @@ def okta_example(name: str):
 
 
 @pytest.fixture(autouse=True)
-def _one_throttle_window(monkeypatch):
-    """Per-minute counts stay in one window for a whole test: a test that ran across a
-    minute's turn would see its counts split in two."""
-    window = throttling.current_window()
-    monkeypatch.setattr(throttling, "current_window", lambda: window)
+def steady_wall_clock():
+    """The hook's wall clock stands still for a whole test: per-minute counts stay in one
+    window (a test that ran across a minute's turn would see them split in two) unless the
+    test turns the minute itself (`advance_wall`)."""
+    from legacy_users.clock import use_clock
+    from tests.fake_clock import SteadyWallClock
+
+    with use_clock(SteadyWallClock()) as clock:
+        yield clock
 
 
 @pytest.fixture(autouse=True)

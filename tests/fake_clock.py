@@ -1,5 +1,11 @@
-"""A clock for the hook that skips its waits: time still passes as it really does, plus every
-wait it was asked for, which is recorded and returns at once."""
+"""Clocks for the hook that tests control (`legacy_users.clock.use_clock` puts one in).
+
+- `SteadyWallClock`: the real monotonic clock and waits, and a wall clock that stands still
+  where the test began until the test moves it (`advance_wall`): per-minute throttle counts
+  stay in one window however long a test runs, and a test turns the minute when it means to.
+- `SkippingClock`: the same wall, and waits skipped: monotonic time still passes as it really
+  does, plus every wait it was asked for, which is recorded and returns at once.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,20 @@ import time
 from legacy_users.clock import Clock
 
 
-class SkippingClock(Clock):
+class SteadyWallClock(Clock):
     def __init__(self) -> None:
+        self._wall = time.time()
+
+    def wall(self) -> float:
+        return self._wall
+
+    def advance_wall(self, seconds: float) -> None:
+        self._wall += seconds
+
+
+class SkippingClock(SteadyWallClock):
+    def __init__(self) -> None:
+        super().__init__()
         self.skipped = 0.0
         self.sleeps: list[float] = []
         self._lock = threading.Lock()

@@ -161,7 +161,7 @@ def test_user_page_shows_okta_fields_and_the_timeline(admin_client, users, post_
         outcome="SUCCESS",
         user=user,
         via="event_hook",
-        effect="confirmed",
+        effect="confirmed_purged",
     )
 
     html = admin_client.get(
@@ -171,8 +171,22 @@ def test_user_page_shows_okta_fields_and_the_timeline(admin_client, users, post_
     assert "00uTIMELINE" in html
     assert "Created with the password hook" in html
     assert "UNVERIFIED (wrong_password)" in html
-    assert "Okta user.import.password" in html and "confirmed" in html
+    assert "Okta user.import.password" in html and "confirmed, legacy hash purged" in html
     push_filter = changelist(admin_client, "?okta_push_state__exact=hook").content.decode()
     assert "pend@example.com" in push_filter and "ver@example.com" not in push_filter
     events = admin_client.get(reverse("admin:legacy_users_oktaevent_changelist")).content.decode()
     assert "user.import.password" in events
+
+
+def test_the_event_list_says_why_an_event_was_rejected_and_filters_by_effect(admin_client):
+    from legacy_users.services.okta_events import okta_events_receive
+
+    okta_events_receive(events=[{"uuid": 42}, "not an event"])
+    events = reverse("admin:legacy_users_oktaevent_changelist")
+
+    rejected = admin_client.get(events + "?effect__exact=rejected").content.decode()
+    confirmed = admin_client.get(events + "?effect__exact=confirmed").content.decode()
+
+    assert "rejected: uuid is not a string" in rejected
+    assert "rejected: the event is not an object" in rejected
+    assert "0 Okta events" in confirmed

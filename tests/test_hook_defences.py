@@ -232,6 +232,23 @@ def test_failures_for_one_login_are_throttled_even_if_it_does_not_exist(
     assert len(count_hash_checks) == 3
 
 
+def test_a_login_throttled_this_minute_is_checked_again_the_next(
+    db, post_hook, settings, count_hash_checks, steady_wall_clock
+):
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 2
+
+    this_minute = [
+        verdict(post_hook(import_request("ghost@example.com", f"p{i}"))) for i in range(3)
+    ]
+    steady_wall_clock.advance_wall(60)
+    next_minute = verdict(post_hook(import_request("ghost@example.com", "p3")))
+
+    assert [*this_minute, next_minute] == ["UNVERIFIED"] * 4
+    reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
+    assert reasons == ["unknown_user", "unknown_user", "throttled_login", "unknown_user"]
+    assert len(count_hash_checks) == 3
+
+
 def test_failures_from_one_ip_are_throttled_across_logins(db, post_hook, settings, make_user):
     settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE = 2
     make_user(login="victim@example.com", password="Okta")
@@ -347,7 +364,7 @@ def test_a_reused_event_id_for_another_login_is_not_a_retry(make_user, post_hook
 
 
 def test_a_call_past_its_budget_is_503_and_changes_nothing(
-    make_user, post_hook, settings, monkeypatch
+    make_user, post_hook, settings, monkeypatch, skipping_clock
 ):
     from legacy_users.services import password_import
 
@@ -356,7 +373,7 @@ def test_a_call_past_its_budget_is_503_and_changes_nothing(
     original = password_import.check_password
 
     def slow(*args, **kwargs):
-        time.sleep(0.3)  # a check that overruns the budget once started
+        skipping_clock.sleep(0.3)  # a check that overruns the budget once started
         return original(*args, **kwargs)
 
     monkeypatch.setattr(password_import, "check_password", slow)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from passlib import hash as ph
 
 from legacy_users.hashing.okta_import import okta_hash_credential
-from legacy_users.models import LegacyUser, OktaEvent, SyncCursor
+from legacy_users.models import EventEffect, LegacyUser, OktaEvent, SyncCursor
 from okta_api import HookTarget, OktaClient, OktaError
 from okta_api.hooks import inline_hook_create_body
 from tests.conftest import okta_example
@@ -523,8 +523,8 @@ def test_an_event_for_a_user_never_verified_or_purged_changes_nothing(
     assert (
         OktaEvent.objects.get().effect
         == {
-            "pending": "ignored: pending user (never answered VERIFIED)",
-            "purged": "ignored: hash already purged",
+            "pending": EventEffect.PENDING_USER,
+            "purged": EventEffect.ALREADY_PURGED,
         }[status]
     )
 
@@ -542,7 +542,7 @@ def test_without_okta_api_an_event_confirms_but_never_purges(client, event_heade
     assert again.json() == {"received": 1, "applied": 0, "rejected": 0}  # same uuid: once
     user.refresh_from_db()
     assert (user.status, bool(user.password_hash)) == ("confirmed", True)
-    assert OktaEvent.objects.get().effect == "confirmed (unchecked: never purges)"
+    assert OktaEvent.objects.get().effect == EventEffect.CONFIRMED_UNCHECKED
     out, _, _ = run("purge_legacy_hashes", confirmed_before="2100-01-01")
     assert "Purged the hashes of 1 confirmed users." in out  # the operator's decision
 
@@ -564,14 +564,14 @@ def test_a_forged_event_awaits_okta_and_is_refused_when_okta_has_no_record(
     user.refresh_from_db()
     assert (user.status, bool(user.password_hash)) == ("verified", True)
     record = OktaEvent.objects.get()
-    assert (record.effect, record.okta_record) == ("awaiting Okta's record", "awaiting")
+    assert (record.effect, record.okta_record) == (EventEffect.AWAITING, "awaiting")
 
     OktaEvent.objects.update(received_at=timezone.now() - timezone.timedelta(minutes=20))
     out, _, _ = run("okta_sync_imports")
 
     assert "refused: not in Okta's System Log: 1" in out
     record.refresh_from_db()
-    assert (record.effect, record.okta_record) == ("refused: not in Okta's System Log", "missing")
+    assert (record.effect, record.okta_record) == (EventEffect.NOT_IN_SYSTEM_LOG, "missing")
     user.refresh_from_db()
     assert (user.status, bool(user.password_hash)) == ("verified", True)
 
@@ -598,7 +598,7 @@ def test_an_event_okta_has_on_record_confirms_and_purges_at_the_next_sync(
     user.refresh_from_db()
     assert (user.status, user.password_hash) == ("purged", "")
     record = OktaEvent.objects.get()
-    assert (record.okta_record, record.effect) == ("found", "confirmed, legacy hash purged")
+    assert (record.okta_record, record.effect) == ("found", EventEffect.CONFIRMED_PURGED)
 
 
 @pytest.mark.django_db
@@ -624,17 +624,17 @@ def test_one_bad_event_in_a_batch_is_rejected_and_the_rest_applied(
 
     assert response.status_code == 200
     assert response.json() == {"received": 8, "applied": 1, "rejected": 7}
-    effects = sorted(OktaEvent.objects.values_list("effect", flat=True))
+    effects = sorted(OktaEvent.objects.values_list("effect", "problem"))
     assert effects == sorted(
         [
-            "rejected: uuid is not valid Unicode",
-            "rejected: outcome is not an object",
-            "rejected: published is not an ISO 8601 time",
-            "rejected: published is not an ISO 8601 time",
-            "rejected: uuid is not a string",
-            "rejected: target.id is not a string",
-            "rejected: the event is not an object",
-            "confirmed (unchecked: never purges)",
+            (EventEffect.REJECTED, "uuid is not valid Unicode"),
+            (EventEffect.REJECTED, "outcome is not an object"),
+            (EventEffect.REJECTED, "published is not an ISO 8601 time"),
+            (EventEffect.REJECTED, "published is not an ISO 8601 time"),
+            (EventEffect.REJECTED, "uuid is not a string"),
+            (EventEffect.REJECTED, "target.id is not a string"),
+            (EventEffect.REJECTED, "the event is not an object"),
+            (EventEffect.CONFIRMED_UNCHECKED, ""),
         ]
     )
     user.refresh_from_db()
@@ -658,9 +658,9 @@ def test_failures_unknown_users_and_other_events_are_recorded_and_ignored(
     effects = list(OktaEvent.objects.order_by("id").values_list("effect", flat=True))
 
     assert effects == [
-        "recorded: Okta's import failure",
-        "ignored: no such legacy user",
-        "ignored: not a password import event",
+        EventEffect.IMPORT_UNSUCCESSFUL,
+        EventEffect.NO_SUCH_USER,
+        EventEffect.NOT_IMPORT_EVENT,
     ]
     user.refresh_from_db()
     assert user.status == "verified" and user.password_hash
@@ -978,7 +978,7 @@ def test_the_whole_journey_push_sign_in_confirm_purge(fake_okta, live_server):
         "grace.hopper@example.com",
         "linus.pauling@example.com",
     }
-    assert OktaEvent.objects.filter(effect="confirmed, legacy hash purged").count() == 5
+    assert OktaEvent.objects.filter(effect=EventEffect.CONFIRMED_PURGED).count() == 5
     assert set(OktaEvent.objects.values_list("via", "okta_record")) == {("event_hook", "found")}
 
 
@@ -1019,3 +1019,36 @@ def test_hook_preview_never_sends_a_secret_over_plain_http_to_another_host(monke
 
     assert failure.startswith("--url must be https://")
     assert sent == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_effects_stored_as_sentences_become_choices_and_reasons():
+    """Events recorded before effects were a fixed set keep their meaning."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("legacy_users", "0022_new_user_defaults_in_the_database")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("legacy_users")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("legacy_users", "OktaEvent")
+    sentences = {
+        "u-1": "confirmed, legacy hash purged",
+        "u-2": "rejected: uuid is not a string",
+        "u-3": "recorded: Okta's import failure",
+        "u-4": "awaiting Okta's record",
+    }
+    for event_uuid, effect in sentences.items():
+        old.objects.create(
+            uuid=event_uuid, event_type="user.import.password", via="event_hook", effect=effect
+        )
+
+    MigrationExecutor(connection).migrate(latest)
+
+    now = {e.uuid: (e.effect, e.problem) for e in OktaEvent.objects.all()}
+    assert now == {
+        "u-1": (EventEffect.CONFIRMED_PURGED, ""),
+        "u-2": (EventEffect.REJECTED, "uuid is not a string"),
+        "u-3": (EventEffect.IMPORT_UNSUCCESSFUL, ""),
+        "u-4": (EventEffect.AWAITING, ""),
+    }

@@ -27,13 +27,19 @@ from django.utils import timezone
 
 from legacy_users.app_settings import app_settings
 from legacy_users.logins import normalize_login
-from legacy_users.models import EventSource, LegacyUser, MigrationStatus, OktaEvent, OktaRecord
+from legacy_users.models import (
+    EventEffect,
+    EventSource,
+    LegacyUser,
+    MigrationStatus,
+    OktaEvent,
+    OktaRecord,
+)
 from legacy_users.services.migration import user_confirm, users_purge_hashes
 from okta_api.events import IMPORT_EVENT, LOG_SUCCESS, ImportEvent, MalformedEvent
 
 logger = logging.getLogger(__name__)
 
-AWAITING_EFFECT = "awaiting Okta's record"
 #: The id prefix of a malformed event's record (its own uuid, if any, is not trusted).
 INVALID_PREFIX = "invalid:"
 
@@ -45,7 +51,8 @@ def okta_event_record_malformed(*, reason: str, via: EventSource) -> OktaEvent:
         uuid=f"{INVALID_PREFIX}{uuidlib.uuid4().hex}",
         event_type="",
         via=via,
-        effect=f"rejected: {reason}"[:100],
+        effect=EventEffect.REJECTED,
+        problem=reason[:100],
     )
 
 
@@ -133,30 +140,30 @@ def _target(record: OktaEvent) -> LegacyUser | None:
     return user
 
 
-def _judge(record: OktaEvent, now: datetime, *, okta_vouches: bool) -> str:
+def _judge(record: OktaEvent, now: datetime, *, okta_vouches: bool) -> EventEffect:
     """Decide and apply what one event does; returns the effect to record."""
     if record.event_type != IMPORT_EVENT:
-        return "ignored: not a password import event"
+        return EventEffect.NOT_IMPORT_EVENT
     user = _target(record)
     if user is None:
-        return "ignored: no such legacy user"
+        return EventEffect.NO_SUCH_USER
     record.user = user
     if record.outcome != LOG_SUCCESS:
-        return f"recorded: Okta's import {record.outcome.lower() or 'outcome unknown'}"
+        return EventEffect.IMPORT_UNSUCCESSFUL  # the outcome column says how
     if user.status == MigrationStatus.PENDING:
-        return "ignored: pending user (never answered VERIFIED)"
+        return EventEffect.PENDING_USER
     if user.status == MigrationStatus.PURGED:
-        return "ignored: hash already purged"
+        return EventEffect.ALREADY_PURGED
     if not okta_vouches and app_settings().okta_api_configured:
         record.okta_record = OktaRecord.AWAITING
-        return AWAITING_EFFECT
+        return EventEffect.AWAITING
     confirmed = user_confirm(user_id=user.pk, at=now)
     if not okta_vouches:
-        return "confirmed (unchecked: never purges)" if confirmed else "already confirmed"
+        return EventEffect.CONFIRMED_UNCHECKED if confirmed else EventEffect.ALREADY_CONFIRMED
     purged = app_settings().purge_hash_on_confirm and users_purge_hashes(at=now, user_id=user.pk)
     if purged:
-        return "confirmed, legacy hash purged" if confirmed else "legacy hash purged"
-    return "confirmed" if confirmed else "already confirmed"
+        return EventEffect.CONFIRMED_PURGED if confirmed else EventEffect.PURGED
+    return EventEffect.CONFIRMED if confirmed else EventEffect.ALREADY_CONFIRMED
 
 
 def okta_events_awaiting(*, limit: int) -> list[OktaEvent]:
@@ -174,7 +181,7 @@ def okta_event_mark_missing(*, record: OktaEvent) -> bool:
     return bool(
         OktaEvent.objects.filter(pk=record.pk, okta_record=OktaRecord.AWAITING).update(
             okta_record=OktaRecord.MISSING,
-            effect="refused: not in Okta's System Log",
+            effect=EventEffect.NOT_IN_SYSTEM_LOG,
         )
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from legacy_users.app_settings import app_settings
-from legacy_users.models import SyncCursor
+from legacy_users.models import EventEffect, SyncCursor
 from legacy_users.services.okta_events import (
     okta_event_from_system_log,
     okta_event_mark_missing,
@@ -64,7 +64,7 @@ def okta_imports_sync(*, client: OktaClient, since: datetime | None = None) -> S
             for event in client.system_log(event_type=IMPORT_EVENT, since=start, until=until):
                 report.read += 1
                 record = okta_event_from_system_log(event=event)
-                report.applied[record.effect if record else "seen before"] += 1
+                report.applied[record.get_effect_display() if record else "seen before"] += 1
                 published = event_published(event)
                 if published is not None and (latest is None or published > latest):
                     latest = published
@@ -103,9 +103,9 @@ def _check_awaiting(client: OktaClient, report: SyncReport) -> None:
             applied = okta_event_from_system_log(event=found)
             report.checked["found in Okta's System Log"] += 1
             if applied is not None:
-                report.applied[applied.effect] += 1
+                report.applied[applied.get_effect_display()] += 1
         elif now - record.received_at > RECORD_GRACE:
             if okta_event_mark_missing(record=record):
-                report.checked["refused: not in Okta's System Log"] += 1
+                report.checked[EventEffect.NOT_IN_SYSTEM_LOG.label] += 1
         else:
             report.checked["still awaiting Okta's record"] += 1

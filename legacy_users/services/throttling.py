@@ -17,7 +17,6 @@ Keys hold a digest of the login or source, never the value itself. A cache failu
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from django.core.cache import cache
 
 from legacy_users.addresses import ip_source
 from legacy_users.app_settings import hook_settings
+from legacy_users.clock import wall
 from legacy_users.models import AttemptReason
 
 WINDOW_SECONDS = 60
@@ -36,8 +36,8 @@ class CountersUnavailable(Exception):
 
 
 def current_window() -> int:
-    """The one-minute window failures are counted in now."""
-    return int(time.time() // WINDOW_SECONDS)
+    """The one-minute window failures are counted in now (on the hook's wall clock)."""
+    return int(wall() // WINDOW_SECONDS)
 
 
 def _digest(value: str) -> str:
