@@ -122,3 +122,30 @@ def test_each_figure_links_to_the_users_it_counts(admin_client, population):
     )
     assert "failed@example.com" in failed and "imported@example.com" not in failed
     assert "odd@example.com" in unknown and "failed@example.com" not in unknown
+
+
+def test_the_formats_weak_password_and_reasons_links_list_what_they_count(
+    admin_client, population, post_hook
+):
+    from html import unescape
+
+    LegacyUser.objects.filter(login_key="failed@example.com").update(weak_password=True)
+    post_hook(import_request("isaac.brock@example.com", "wrong"))
+    html = _page(admin_client)
+    links = {
+        label.strip(): unescape(href)
+        for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', html)
+    }
+
+    bcrypt = admin_client.get(links["bcrypt"]).content.decode()
+    unknown = admin_client.get(links["(unknown)"]).content.decode()
+    weak = admin_client.get(links["Weak password"]).content.decode()
+    wrong = admin_client.get(links["wrong_password"]).content.decode()
+
+    assert "isaac.brock@example.com" in bcrypt and "odd@example.com" not in bcrypt
+    assert "odd@example.com" in unknown and "isaac.brock@example.com" not in unknown
+    assert "failed@example.com" in weak and "isaac.brock@example.com" not in weak
+    assert links["wrong_password"].startswith(
+        reverse("admin:legacy_users_verificationattempt_changelist") + "?"
+    )
+    assert "isaac.brock@example.com" in wrong and "1 hook call" in wrong

@@ -64,6 +64,8 @@ class FormatRow:
     imported: int  # created in Okta with the hash itself
     hook: int  # created in Okta with the password hook (or linked to it)
     check_ms: float | None  # mean hook call time for a password check, last 7 days
+    #: The users list's filters that show them.
+    filters: Mapping[str, str]
 
 
 @dataclass
@@ -150,7 +152,16 @@ def dashboard(now: datetime | None = None) -> Dashboard:
             format_push.get(f"{name}|{p}", 0) for p in (OktaPushState.HOOK, OktaPushState.LINKED)
         )
         cost = hooks.check_cost.get(name)
-        formats.append(FormatRow(name or "(unknown)", users, imported, hook, cost and cost[1]))
+        formats.append(
+            FormatRow(
+                name or "(unknown)",
+                users,
+                imported,
+                hook,
+                cost and cost[1],
+                filters={"hash_format": name or ""},
+            )
+        )
     locked = locked_now()
     push_job = PushJob.objects.order_by("-created_at").first()
     return Dashboard(

@@ -13,7 +13,14 @@ register = template.Library()
 
 
 @register.simple_tag
+def admin_list(model: str, **filters: str) -> str:
+    """The admin's list of this app's `model` (its lower-case name), showing what `filters`
+    select: `{% admin_list "verificationattempt" when="week" %}`."""
+    url = reverse(f"admin:legacy_users_{model}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+@register.simple_tag
 def users_list(filters: Mapping[str, str]) -> str:
     """The legacy users list showing the users `filters` selects."""
-    url = reverse("admin:legacy_users_legacyuser_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
+    return admin_list("legacyuser", **filters)
