@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 from hooks.errors import HookError
 from legacy_users.addresses import canonical_ip
 from legacy_users.app_settings import hook_settings
+from migration_portal.text import NUL, text_problem
 from okta_api import PASSWORD_IMPORT_HOOK_TYPE
 
 PASSWORD_IMPORT_EVENT_TYPE = PASSWORD_IMPORT_HOOK_TYPE
@@ -50,18 +51,18 @@ def _member(value: Any, path: str) -> Any:
     return value
 
 
-def _text(value: Any, path: str, *, required: bool) -> str:
-    """A string field that PostgreSQL and the hash libraries can both take."""
+def _text(value: Any, path: str, *, required: bool, nul_allowed: bool = False) -> str:
+    """A string field the portal can keep (`migration_portal.text`); a password, only
+    hashed, may hold a NUL."""
     if value is None:
         if required:
             raise HookError(400, "missing_field", f"{path} is missing.")
         return ""
     if not isinstance(value, str):
         raise HookError(400, "invalid_field", f"{path} must be a string.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise HookError(400, "invalid_field", f"{path} is not valid Unicode.") from None
+    problem = text_problem(value, nul_allowed=nul_allowed)
+    if problem:
+        raise HookError(400, "invalid_field", f"{path} {problem}.")
     return value
 
 
@@ -94,20 +95,27 @@ class PasswordImportRequest:
         username = _text(
             _member(body, f"{credential}.username"), f"{credential}.username", required=True
         )
-        if not username.strip() or "\x00" in username:
+        if not username.strip():
             raise HookError(
                 400, "invalid_field", f"{credential}.username must be a non-empty login."
             )
         password = _text(
-            _member(body, f"{credential}.password"), f"{credential}.password", required=True
+            _member(body, f"{credential}.password"),
+            f"{credential}.password",
+            required=True,
+            nul_allowed=True,
         )
-        event_id = _text(body.get("eventId"), "eventId", required=False)
+        # Okta's ids only label the audit row: a NUL in one is dropped, not refused.
+        event_id = _text(body.get("eventId"), "eventId", required=False, nul_allowed=True)
         request_id = _text(
-            _member(body, "data.context.request.id"), "data.context.request.id", required=False
+            _member(body, "data.context.request.id"),
+            "data.context.request.id",
+            required=False,
+            nul_allowed=True,
         )
         return cls(
-            event_id=event_id.replace("\x00", ""),
-            request_id=request_id.replace("\x00", ""),
+            event_id=event_id.replace(NUL, ""),
+            request_id=request_id.replace(NUL, ""),
             username=username,
             password=password,
             ip_address=_ip_address(_member(body, "data.context.request.ipAddress")),

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from migration_portal.text import text_problem
+
 #: The event Okta publishes once it has stored a password from an import.
 IMPORT_EVENT = "user.import.password"
 #: An event's `outcome.result` when what it records succeeded.
@@ -71,12 +73,9 @@ def _text(value: Any, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise MalformedEvent(f"{name} is not a string")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise MalformedEvent(f"{name} is not valid Unicode") from None
-    if "\x00" in value:
-        raise MalformedEvent(f"{name} holds a NUL character")
+    problem = text_problem(value)
+    if problem:
+        raise MalformedEvent(f"{name} {problem}")
     return value
 
 

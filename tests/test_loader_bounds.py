@@ -164,3 +164,45 @@ def test_hostile_hash_params_and_column_names_are_row_errors_not_tracebacks(tmp_
     assert "line 2 (c@example.com): a profile column's name contains a NUL character" in err
     assert "line 3 (d@example.com): hash_params contains a NUL character" in err
     assert list(LegacyUser.objects.values_list("login_key", flat=True)) == ["a@example.com"]
+
+
+def test_json_lines_with_half_a_surrogate_pair_are_row_errors_not_tracebacks(tmp_path):
+    """JSON can escape half a surrogate pair; no database holds it (the load crashed)."""
+    path = tmp_path / "users.jsonl"
+    good = {"login": "a@example.com", "password_hash": BCRYPT}
+    rows = [
+        good,
+        {**good, "login": "b\\ud800@example.com"},
+        {**good, "login": "c@example.com", "name": "x\\udfff"},
+        {**good, "login": "d@example.com", "hash_params": {"k\\ud800": 1}},
+        {**good, "login": "e@example.com", "name": "a pair: \\ud83d\\ude00"},
+    ]
+    path.write_text("".join(json.dumps(row).replace("\\\\u", "\\u") + "\n" for row in rows))
+
+    _, err, failure = load(path, max_errors=3)
+
+    assert failure == ""
+    for line in (2, 3, 4):
+        assert f"line {line}: not valid Unicode: a \\u escape is half a surrogate pair" in err
+    assert dict(LegacyUser.objects.values_list("login_key", "profile__name")) == {
+        "a@example.com": None,
+        "e@example.com": "a pair: \N{GRINNING FACE}",
+    }
+
+
+def test_text_that_spells_a_nul_escape_is_kept_and_a_real_nul_is_refused(tmp_path):
+    path = tmp_path / "users.jsonl"
+    good = {"login": "a@example.com", "password_hash": BCRYPT}
+    rows = [
+        {**good, "note": "a backslash, then u0000: \\u0000", "hash_params": {"x": "\\u0000"}},
+        {**good, "login": "b@example.com", "note": {"nested": "\u0000"}},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+    _, err, failure = load(path, max_errors=1)
+
+    assert failure == ""
+    assert "line 2 (b@example.com): a profile column contains a NUL character" in err
+    user = LegacyUser.objects.get()
+    assert user.profile["note"] == "a backslash, then u0000: \\u0000"
+    assert user.hash_params == {"x": "\\u0000"}

@@ -29,6 +29,8 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import ijson
 
+from migration_portal.text import is_utf8
+
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
@@ -60,6 +62,10 @@ read_json = json.JSONDecoder(parse_constant=_refuse_constant).decode
 
 class SourceError(Exception):
     """The file as a whole cannot be read (missing, wrong format, no header...)."""
+
+
+#: A JSON string can escape half a surrogate pair (`"\\ud800"`): text no database holds.
+UNPAIRED_SURROGATE = "not valid Unicode: a \\u escape is half a surrogate pair"
 
 
 @dataclass(slots=True)
@@ -201,15 +207,6 @@ def _csv_delimiter(header_line: str, delimiter: str) -> str:
     return sniffed.delimiter
 
 
-def _utf8(text: str) -> bool:
-    """Whether `text` came from valid UTF-8 (no byte was turned into a lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether a JSON value nests lists and objects more than `limit` levels deep (walked
     without recursion)."""
@@ -231,7 +228,7 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iterator[SourceRow]:
     first = stream.readline(MAX_FIELD_CHARS)
-    if not _utf8(first):
+    if not is_utf8(first):
         raise SourceError("line 1: the file is not UTF-8 text")
     if not first.strip():
         raise SourceError("the file is empty: no header row")
@@ -264,7 +261,7 @@ def _csv_rows(stream: TextIO, delimiter: str, rename: Mapping[str, str]) -> Iter
         if not values:
             continue
         joined = "".join(values)
-        if not joined.isascii() and not _utf8(joined):
+        if not joined.isascii() and not is_utf8(joined):
             yield SourceRow(start, error="not valid UTF-8")
             continue
         if len(values) != width:
@@ -287,7 +284,7 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
             continue
         if not text.strip():
             continue
-        if not _utf8(text):
+        if not is_utf8(text):
             yield SourceRow(line, error="not valid UTF-8")
             continue
         try:
@@ -300,6 +297,9 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
             continue
         if not isinstance(record, dict):
             yield SourceRow(line, error="not a JSON object")
+            continue
+        if "\\u" in text and not is_utf8(json.dumps(record, ensure_ascii=False)):
+            yield SourceRow(line, error=UNPAIRED_SURROGATE)
             continue
         if too_deep(record):
             yield SourceRow(line, error=f"nested more than {MAX_DEPTH} levels deep")

@@ -7,7 +7,6 @@ marker such as `$2y$` turned out to be, else the few most recent).
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from legacy_users.hashing.secrets import MissingSecret, is_reference
 from legacy_users.loading.readers import NotJson, SourceRow, read_json, too_deep
 from legacy_users.logins import normalize_login
 from legacy_users.models import LegacyUser
+from migration_portal.text import NUL, json_text_problem, text_problem
 
 #: Columns with a meaning of their own; any other column goes into the user's profile.
 KNOWN_COLUMNS = frozenset(
@@ -100,8 +100,9 @@ class RowProblem(Exception):
 
 
 def _text(value: object, name: str) -> str:
-    if type(value) is str and len(value) <= _SHORT and "\x00" not in value:
+    if type(value) is str and len(value) <= _SHORT and NUL not in value:
         return value.strip()  # the common case: a short CSV field, within every limit
+    # (The reader has checked every line is UTF-8; `text_problem` is the rule in full.)
     if value is None:
         return ""
     if type(value) is not str:
@@ -111,8 +112,9 @@ def _text(value: object, name: str) -> str:
     value = value.strip()
     if len(value) > _LIMITS[name]:
         raise RowProblem(f"{name} is longer than {_LIMITS[name]} characters")
-    if "\x00" in value:
-        raise RowProblem(f"{name} contains a NUL character")
+    problem = text_problem(value)
+    if problem:
+        raise RowProblem(f"{name} {problem}")
     return value
 
 
@@ -121,7 +123,7 @@ def _for_report(login: object) -> str:
     not store). Made only for a row in error."""
     if not isinstance(login, str):
         return ""
-    return login.strip()[:255].replace("\x00", "\ufffd")
+    return login.strip()[:255].replace(NUL, "\ufffd")
 
 
 def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[str, Any]:
@@ -142,8 +144,9 @@ def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[s
         raise RowProblem("hash_params must be a JSON object")
     if too_deep(raw, HASH_PARAMS_DEPTH):
         raise RowProblem(f"hash_params is nested more than {HASH_PARAMS_DEPTH} levels deep")
-    if "\\u0000" in json.dumps(raw):
-        raise RowProblem("hash_params contains a NUL character")
+    problem = json_text_problem(raw)
+    if problem:
+        raise RowProblem(f"hash_params {problem}")
     for name in APP_SECRETS:
         if name in raw and not is_reference(raw[name]):
             # An application-wide secret: named, its value never in the database.
@@ -154,14 +157,14 @@ def row_hash_params(fields: Mapping[str, Any], defaults: LoadDefaults) -> dict[s
 def _profile(fields: Mapping[str, Any]) -> dict[str, Any]:
     profile = {key: value for key, value in fields.items() if key not in KNOWN_COLUMNS}
     for key in profile:
-        if "\x00" in key:
+        if NUL in key:
             raise RowProblem("a profile column's name contains a NUL character")
     for value in profile.values():
         if value.__class__ is str:
-            if "\x00" in value:
+            if NUL in value:  # the reader has checked the rest of the rule
                 raise RowProblem("a profile column contains a NUL character")
-        elif "\\u0000" in json.dumps(value):
-            raise RowProblem("a profile column contains a NUL character")
+        elif problem := json_text_problem(value):
+            raise RowProblem(f"a profile column {problem}")
     return profile
 
 
