@@ -117,7 +117,7 @@ class SigningIn:
     hash_format: str
     salt: str
     hash_params: dict[str, Any]
-    status: str
+    status: MigrationStatus
     source: str
     #: The similarity validator names the field it matched from the auth user's model.
     _meta: ClassVar = User._meta
@@ -197,11 +197,11 @@ VALUES ({", ".join(f"%(audit_{name})s" for name in _AUDIT_FIELDS)}) RETURNING {_
 @dataclass(frozen=True, slots=True)
 class _Lookup:
     """Who is signing in (None: no such login), whether they are locked, and the answer
-    already given to this Okta event for this login if Okta is retrying ("")."""
+    already given to this Okta event for this login if Okta is retrying (None)."""
 
     user: SigningIn | None
     locked: bool
-    previous: str
+    previous: AttemptOutcome | None
 
 
 def _look_up(event_id: str, login_key: str) -> _Lookup:
@@ -215,21 +215,24 @@ def _look_up(event_id: str, login_key: str) -> _Lookup:
     )
     if row is None:
         if not event_id:
-            return _Lookup(None, False, "")
+            return _Lookup(None, False, None)
         previous = fetch_one(
             Statement(_PREVIOUS_FOR_NOBODY, {"event_id": event_id, "error": error})
         )
         if previous is None or normalize_login(previous[1]) != login_key:
-            return _Lookup(None, False, "")
-        return _Lookup(None, False, previous[0])
+            return _Lookup(None, False, None)
+        return _Lookup(None, False, AttemptOutcome(previous[0]))
     fields = dict(zip(_USER_FIELDS, row, strict=False))
     params = fields.pop("hash_params")
     fields["pk"] = fields.pop("id")
+    fields["status"] = MigrationStatus(fields["status"])
     user = SigningIn(
         **fields, hash_params=json.loads(params) if isinstance(params, str) else params or {}
     )
     locked, previous_outcome = row[len(_USER_FIELDS) :]
-    return _Lookup(user, bool(locked), previous_outcome or "")
+    return _Lookup(
+        user, bool(locked), AttemptOutcome(previous_outcome) if previous_outcome else None
+    )
 
 
 def _record_call(
@@ -328,7 +331,7 @@ def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecisi
         return _answer(call, None, _Verdict(AttemptReason.RETRY))
 
     throttled = None
-    if not previous:
+    if previous is None:
         throttled = throttle_reason(login_key=login_key, ip_address=call.ip_address)
     if throttled:
         return _answer(call, None, _Verdict(throttled))
