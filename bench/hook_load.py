@@ -13,8 +13,13 @@ have given up on. It also measures the hash-bound limit: bcrypt checks per secon
 cores do in a tight loop, just before the bcrypt-10 rows. Prints one table with the ratios
 to the peer.
 
+*cpu ms/call* is the CPU time the server's processes, PostgreSQL and Redis spent during the
+run, per call answered: what a call costs the machine whoever else is using it, where req/s
+moves with the machine's other load. `--rounds N` runs the servers in turn N times per cell
+(peer, portal, peer, portal...) and prints the median of the portal's ratios after them.
+
     .venv/bin/python bench/hook_load.py [--duration 15] [--loads cheap,bcrypt-10,bcrypt-12]
-        [--conns 8,32,75] [--servers node,peer,portal]
+        [--conns 8,32,75] [--servers node,peer,portal] [--rounds 1]
 
 Needs wrk (Debian: apt-get install wrk), Node.js with npm, PostgreSQL and Redis on this
 machine. It creates the databases portal_bench and portal_peer.
@@ -29,6 +34,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -58,6 +64,25 @@ SERVERS = {
     "portal": ("http://127.0.0.1:8000", "/hooks/password-import"),
 }
 RESULT = re.compile(r"RESULT (.*)")
+#: Besides the server's own processes, the work a hook call makes elsewhere on this machine.
+SHARED_PROCESSES = ("postgres", "redis-server")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(session: int) -> float:
+    """CPU seconds used so far by the processes of `session` (the server: it is started in a
+    session of its own) and by PostgreSQL's and Redis's processes."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session or name.startswith(SHARED_PROCESSES):
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
 
 
 def _hash_one(args):
@@ -232,6 +257,7 @@ def main() -> None:
     parser.add_argument("--loads", default="cheap,bcrypt-10,bcrypt-12")
     parser.add_argument("--conns", default="8,32,75")
     parser.add_argument("--servers", default="node,peer,portal")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -244,7 +270,8 @@ def main() -> None:
     limit = 0.0
     print(
         f"{'load':<10} {'conns':>5} {'server':<7} {'req/s':>8} {'served/s':>8} {'p50 ms':>8} "
-        f"{'p99 ms':>8} {'max ms':>8} {'503s':>6} {'> 3 s':>6}  ratio of served/s",
+        f"{'p99 ms':>8} {'max ms':>8} {'503s':>6} {'> 3 s':>6} {'cpu ms/call':>11}  "
+        "ratio of served/s",
         flush=True,
     )
     for load in loads:
@@ -255,29 +282,52 @@ def main() -> None:
             limit = hash_bound()
             print(f"hash-bound limit: {limit:.1f} bcrypt-10 checks/s, all cores", flush=True)
         for conn in conns:
-            results = {}
-            for server in servers:
-                process = start(server)
-                try:
-                    wrk(server, load, conn, 2)  # warm up: connections, caches, JIT
-                    results[server] = wrk(server, load, conn, args.duration)
-                finally:
-                    stop(process)
-                r = results[server]
-                # Answered within Okta's 3 s and not refused (wrk counts 503s in req/s, and
-                # calls past its 3 s timeout in neither).
-                r["served"] = max(0.0, r["req/s"] - r["errors_status"] / args.duration)
-                ratio = ""
-                if server == "portal" and results.get("peer", {}).get("served"):
-                    ratio = f"{r['served'] / results['peer']['served']:.2f}x peer"
-                    if load == "bcrypt-10":
-                        ratio += f", {r['served'] / limit:.2f}x hash-bound"
+            ratios = []
+            for _ in range(args.rounds):
+                ratio = cell(load, conn, servers, args.duration, limit)
+                if ratio is not None:
+                    ratios.append(ratio)
+            if len(ratios) > 1:
                 print(
-                    f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['served']:>8.1f} "
-                    f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} "
-                    f"{int(r['errors_status']):>6} {int(r['timeouts']):>6}  {ratio}",
+                    f"{load:<10} {conn:>5} portal median of {len(ratios)}: "
+                    f"{statistics.median(ratios):.2f}x peer "
+                    f"({', '.join(f'{r:.2f}' for r in ratios)})",
                     flush=True,
                 )
+
+
+def cell(load: str, conn: int, servers: list[str], duration: int, limit: float) -> float | None:
+    """Each server in turn under one load; prints a row each. The portal's ratio to the peer
+    (served/s), when both ran."""
+    results: dict[str, dict[str, float]] = {}
+    for server in servers:
+        process = start(server)
+        try:
+            wrk(server, load, conn, 2)  # warm up: connections, caches, JIT
+            before = cpu_seconds(process.pid)
+            results[server] = r = wrk(server, load, conn, duration)
+            used = cpu_seconds(process.pid) - before
+        finally:
+            stop(process)
+        # Answered within Okta's 3 s and not refused (wrk counts 503s in req/s, and calls
+        # past its 3 s timeout in neither).
+        r["served"] = max(0.0, r["req/s"] - r["errors_status"] / duration)
+        answered = r["req/s"] * duration
+        cpu = f"{used / answered * 1000:.2f}" if answered else "-"
+        ratio = ""
+        if server == "portal" and results.get("peer", {}).get("served"):
+            ratio = f"{r['served'] / results['peer']['served']:.2f}x peer"
+            if load == "bcrypt-10":
+                ratio += f", {r['served'] / limit:.2f}x hash-bound"
+        print(
+            f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['served']:>8.1f} "
+            f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} "
+            f"{int(r['errors_status']):>6} {int(r['timeouts']):>6} {cpu:>11}  {ratio}",
+            flush=True,
+        )
+    if results.get("peer", {}).get("served") and "portal" in results:
+        return results["portal"]["served"] / results["peer"]["served"]
+    return None
 
 
 if __name__ == "__main__":
