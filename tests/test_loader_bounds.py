@@ -206,3 +206,25 @@ def test_text_that_spells_a_nul_escape_is_kept_and_a_real_nul_is_refused(tmp_pat
     user = LegacyUser.objects.get()
     assert user.profile["note"] == "a backslash, then u0000: \\u0000"
     assert user.hash_params == {"x": "\\u0000"}
+
+
+def test_a_json_array_with_half_a_surrogate_pair_is_refused_not_changed(tmp_path):
+    """ijson's parser turned "\\ud800" into "?" (or joined it with the next escape into
+    another character): a login would have been loaded changed, silently."""
+    good = {"login": "a@example.com", "password_hash": BCRYPT}
+    pair = json.dumps([good, {**good, "login": "b@example.com", "name": "\N{GRINNING FACE}"}])
+    assert "\\ud83d\\ude00" in pair  # json.dumps escapes it as a surrogate pair
+    fine, broken = tmp_path / "fine.json", tmp_path / "broken.json"
+    fine.write_text(pair)
+    broken.write_text(pair.replace("b@example.com", "b\\ud800\\u0041@example.com"))
+
+    _, _, failure = load(broken, max_errors=5)
+
+    assert "a \\u escape is half a surrogate pair" in failure
+    assert failure.startswith(f"byte {pair.index('b@example.com') + 2}:")
+    assert LegacyUser.objects.count() == 0
+    _, _, failure = load(fine)
+    assert failure == ""
+    assert LegacyUser.objects.get(login_key="b@example.com").profile == {
+        "name": "\N{GRINNING FACE}"
+    }

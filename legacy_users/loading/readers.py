@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -307,19 +308,78 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
         yield SourceRow(line, record)
 
 
-class _WithoutBom:
-    """A byte stream with a leading UTF-8 byte-order mark dropped."""
+#: One escape in JSON text: `\\uXXXX` (its code unit captured) or a backslash and one byte.
+_ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+#: Bytes at a chunk's end held back for the next: an escape or a pair is never cut in two.
+_HOLD = 12
+#: What a chunk holds before it is searched escape by escape.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(text: bytes) -> tuple[int | None, int | None]:
+    """In JSON text, where the first `\\u` escape of half a surrogate pair is, and where a
+    high half that ends the text starts (its low half may follow in the next chunk)."""
+    high_at, high_end = None, -1
+    for escape in _ESCAPE.finditer(text):
+        unit = escape.group(1)
+        code = int(unit, 16) if unit else -1
+        if high_at is not None:
+            if escape.start() != high_end or not 0xDC00 <= code <= 0xDFFF:
+                return high_at, None
+            high_at = None
+        elif 0xD800 <= code <= 0xDBFF:
+            high_at, high_end = escape.start(), escape.end()
+        elif 0xDC00 <= code <= 0xDFFF:
+            return escape.start(), None
+    if high_at is not None and high_end < len(text):
+        return high_at, None
+    return None, high_at
+
+
+class _JsonBytes:
+    """A JSON document's bytes as ijson reads them: a leading UTF-8 byte-order mark dropped,
+    and half a surrogate pair escaped (`"\\ud800"`) refused. ijson's C parser would turn it
+    into "?" or join it with the next escape into another character, silently."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self.started = False
+        self.checked = 0  # bytes of the document searched so far
+        self.held = b""  # the end of the last chunk, searched with the next
 
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size)
         if not self.started:
             self.started = True
             data = data.removeprefix(b"\xef\xbb\xbf")
+        text = self.held + data
+        cut = self._safe_cut(text) if data else len(text)
+        if _SURROGATE_ESCAPE.search(text, 0, cut):
+            lone, trailing_high = _lone_surrogate(text[:cut])
+            if not data and lone is None:
+                lone = trailing_high  # the document ended before the pair's low half
+            if lone is not None:
+                raise SourceError(
+                    f"byte {self.checked + lone + 1}: a \\u escape is half a surrogate pair, "
+                    "which is not valid Unicode, and the rows cannot be read faithfully "
+                    "(correct the export, or use JSON Lines, where such a row is an error "
+                    "of its own)"
+                )
+            if trailing_high is not None:
+                cut = trailing_high
+        self.checked += cut
+        self.held = text[cut:]
         return data
+
+    @staticmethod
+    def _safe_cut(text: bytes) -> int:
+        """Where to stop searching `text`: before a run of backslashes in its last bytes."""
+        backslash = text.rfind(b"\\", max(0, len(text) - _HOLD))
+        if backslash < 0:
+            return len(text)
+        while backslash > 0 and text[backslash - 1] == 0x5C:  # the run's first backslash
+            backslash -= 1
+        return backslash
 
 
 def _json_array_rows(stream: TextIO) -> Iterator[SourceRow]:
@@ -328,7 +388,7 @@ def _json_array_rows(stream: TextIO) -> Iterator[SourceRow]:
 
     Built from ijson's basic events (no prefixes, which grow with the depth), each item
     bounded in depth and size: an item past a bound is skipped to its end, never built."""
-    binary = _WithoutBom(stream.buffer)  # ijson parses bytes; text would be re-encoded
+    binary = _JsonBytes(stream.buffer)  # ijson parses bytes; text would be re-encoded
     events = ijson.basic_parse(binary, use_float=True)
     index = 0
     position = 1  # the item being read, for an error's message
