@@ -346,3 +346,30 @@ def test_numbers_past_64_bits_in_a_profile_are_kept(tmp_path):
     load(write(tmp_path, "users.jsonl", text))
 
     assert LegacyUser.objects.get(login_key="a@example.com").profile == {"badge": big}
+
+
+def test_a_load_leaves_what_was_alive_before_it_out_of_the_collector_and_gives_it_back(
+    tmp_path, monkeypatch
+):
+    """The app's objects are frozen out of garbage collections while rows are read (each
+    full collection walked them all again), and unfrozen after, even when the load fails."""
+    import gc
+
+    from legacy_users.loading import validation
+
+    frozen_while_loading = []
+    original = validation.RowValidator.__call__
+
+    def validate(self, row):
+        frozen_while_loading.append(gc.get_freeze_count())
+        return original(self, row)
+
+    monkeypatch.setattr(validation.RowValidator, "__call__", validate)
+    before = gc.get_freeze_count()
+
+    load(write(tmp_path, "users.csv", CSV))
+    load_failing(write(tmp_path, "bad.csv", CSV + "dave@example.com,not-a-hash\n"))
+
+    assert min(frozen_while_loading) > before + 10_000
+    assert gc.get_freeze_count() == before
+    assert LegacyUser.objects.count() == 3
