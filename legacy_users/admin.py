@@ -31,6 +31,7 @@ from legacy_users.models import (
     PushJob,
     VerificationAttempt,
 )
+from legacy_users.okta_org import okta_client
 from legacy_users.services.admin_actions import admin_action_record
 from legacy_users.services.export import BASE_FIELDS, stream_csv
 from legacy_users.services.migration import user_unlock, users_purge_hashes
@@ -44,7 +45,6 @@ from legacy_users.services.push_jobs import (
 )
 from legacy_users.services.user_counts import user_counts
 from okta_api import OktaError
-from okta_api.client import okta_client
 
 SECRET_FIELDS = ("password_hash", "salt", "hash_params")
 #: Never filtered on by URL: an export's extra columns may hold secrets (a second hash, a

@@ -14,11 +14,11 @@ import logging
 from procrastinate.contrib.django import app
 
 from legacy_users.app_settings import app_settings
+from legacy_users.okta_org import okta_client
 from legacy_users.services.hook_stats import rollup_hook_calls
 from legacy_users.services.okta_log import okta_imports_sync
 from legacy_users.services.push_jobs import push_job_run
 from legacy_users.services.retention import records_prune
-from okta_api import okta_client
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from okta_api.client import (
     OktaUser,
     RateLimit,
     https_or_local,
-    okta_client,
     okta_time,
 )
 from okta_api.hooks import PASSWORD_IMPORT_HOOK_TYPE, Hook, HookTarget
@@ -28,6 +27,5 @@ __all__ = [
     "RateLimit",
     "UserSchema",
     "https_or_local",
-    "okta_client",
     "okta_time",
 ]

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.views.decorators.debug import sensitive_variables
 
@@ -477,10 +476,3 @@ def require_client(client: OktaClient | None, what: str) -> OktaClient:
     if client is None:
         raise ValueError(f"{what} needs the Okta client")
     return client
-
-
-def okta_client(**kwargs: Any) -> OktaClient:
-    """A client for the configured org (OKTA_ORG_URL, OKTA_API_TOKEN)."""
-    if not settings.OKTA_ORG_URL:
-        raise ImproperlyConfigured("OKTA_ORG_URL is not set")
-    return OktaClient(settings.OKTA_ORG_URL, settings.OKTA_API_TOKEN, **kwargs)

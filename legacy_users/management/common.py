@@ -13,9 +13,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from hooks.urls import hook_path
 from legacy_users.hashing import get_format
 from legacy_users.hashing.secrets import MissingSecret, env_name, literal_secrets, resolve_secrets
+from legacy_users.okta_org import okta_client
 from legacy_users.services.audit import HashAudit
 from legacy_users.services.okta_profiles import ProfileCheck
-from okta_api import OktaClient, OktaError, okta_client
+from okta_api import OktaClient, OktaError
 
 MAX_PROBLEMS_SHOWN = 50
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from legacy_users.models import LegacyUser, PushJob, PushJobStatus
+from legacy_users.okta_org import okta_client
 from legacy_users.services.okta_profiles import users_unpushed
 from legacy_users.services.okta_push import PushStrategy, okta_users_push
-from okta_api import OktaError, okta_client
+from okta_api import OktaError
 
 ACTIVE = (PushJobStatus.QUEUED, PushJobStatus.RUNNING, PushJobStatus.PAUSING)
 
