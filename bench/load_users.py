@@ -1,6 +1,6 @@
 """Loader benchmark against PostgreSQL's own COPY, in one run.
 
-    .venv/bin/python bench/load_users.py 1000000 [--keep]
+    .venv/bin/python bench/load_users.py 1000000 [--keep] [--mix implicit-rounds] [--rounds N]
 
 1. generates bench/out/users-N.csv (if missing) with bench/generate_users.py;
 2. creates a scratch database (mp_bench) and migrates it;
@@ -9,13 +9,17 @@
 4. times `manage.py load_legacy_users` of the file into the empty users table, and its peak
    RSS (the child's ru_maxrss);
 5. times the re-load of the unchanged file;
-and prints the times, the ratios to \\copy, and the peak memory.
+and prints the times, the ratios to \\copy, and the peak memory. With `--rounds N`, steps 3-5
+run N times in turn (both tables emptied between rounds), each round printed, then the
+median ratios: each first load is measured right after its own \\copy, so a machine whose
+speed drifts over minutes moves both.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -59,6 +63,7 @@ def main() -> None:
         help="the generator's format mix (bench/generate_users.py --mix): default, "
         "implicit-rounds (sha512_crypt without rounds=)",
     )
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
 
     suffix = "" if args.mix == "default" else f"-{args.mix}"
@@ -111,37 +116,55 @@ def main() -> None:
     indexes = _count(
         f"{PG}/{DB}", "SELECT count(*) FROM pg_indexes WHERE tablename = 'copy_baseline'"
     )
-    copy_time, _ = timed(
-        [
-            "psql",
-            f"{PG}/{DB}",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-q",
-            "-c",
-            f"\\copy copy_baseline ({columns}) FROM '{path}' "
-            f"WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL ({columns}))",
-        ]
+    copy_command = [
+        "psql",
+        f"{PG}/{DB}",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+        "-c",
+        f"\\copy copy_baseline ({columns}) FROM '{path}' "
+        f"WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL ({columns}))",
+    ]
+    load_command = [PYTHON, "manage.py", "load_legacy_users", str(path)]
+    print(
+        f"\n{args.count:,} users ({args.mix} mix), {size_mb:.0f} MB CSV, PostgreSQL, "
+        f"{os.cpu_count()} cores",
+        flush=True,
     )
-    load_time, load_rss = timed([PYTHON, "manage.py", "load_legacy_users", str(path)], env)
-    reload_time, reload_rss = timed([PYTHON, "manage.py", "load_legacy_users", str(path)], env)
+    firsts, agains = [], []
+    for round_number in range(1, args.rounds + 1):
+        if round_number > 1:
+            psql(
+                "SET client_min_messages TO warning; "
+                "TRUNCATE copy_baseline; TRUNCATE legacy_users_legacyuser CASCADE",
+                DB,
+            )
+        copy_time, _ = timed(copy_command)
+        load_time, load_rss = timed(load_command, env)
+        reload_time, reload_rss = timed(load_command, env)
+        firsts.append(load_time / copy_time)
+        agains.append(reload_time / copy_time)
+        if args.rounds > 1:
+            print(f"round {round_number}:")
+        print(f"  psql \\copy into LIKE the users table ({indexes} indexes): {copy_time:7.1f} s")
+        print(
+            f"  load_legacy_users (new users)               : {load_time:7.1f} s  "
+            f"{load_time / copy_time:4.2f}x \\copy   peak RSS {load_rss / 1e6:6.0f} MB"
+        )
+        print(
+            f"  load_legacy_users (same file again)         : {reload_time:7.1f} s  "
+            f"{reload_time / copy_time:4.2f}x \\copy   peak RSS {reload_rss / 1e6:6.0f} MB",
+            flush=True,
+        )
+    if args.rounds > 1:
+        print(
+            f"median of {args.rounds} rounds: new users {statistics.median(firsts):.2f}x \\copy, "
+            f"same file again {statistics.median(agains):.2f}x \\copy"
+        )
 
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DB}")
-
-    print(
-        f"\n{args.count:,} users ({args.mix} mix), {size_mb:.0f} MB CSV, PostgreSQL, "
-        f"{os.cpu_count()} cores"
-    )
-    print(f"  psql \\copy into LIKE the users table ({indexes} indexes): {copy_time:7.1f} s")
-    print(
-        f"  load_legacy_users (new users)               : {load_time:7.1f} s  "
-        f"{load_time / copy_time:4.2f}x \\copy   peak RSS {load_rss / 1e6:6.0f} MB"
-    )
-    print(
-        f"  load_legacy_users (same file again)         : {reload_time:7.1f} s  "
-        f"{reload_time / copy_time:4.2f}x \\copy   peak RSS {reload_rss / 1e6:6.0f} MB"
-    )
 
 
 if __name__ == "__main__":
