@@ -299,7 +299,7 @@ def _jsonl_rows(stream: TextIO) -> Iterator[SourceRow]:
         if not isinstance(record, dict):
             yield SourceRow(line, error="not a JSON object")
             continue
-        if "\\u" in text and not is_utf8(json.dumps(record, ensure_ascii=False)):
+        if "\\u" in text and _half_pair(text.encode("utf-8")):
             yield SourceRow(line, error=UNPAIRED_SURROGATE)
             continue
         if too_deep(record):
@@ -336,6 +336,13 @@ def _lone_surrogate(text: bytes) -> tuple[int | None, int | None]:
     return None, high_at
 
 
+def _half_pair(text: bytes) -> bool:
+    """Whether a whole piece of JSON text (a line) escapes half a surrogate pair."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return False
+    return any(at is not None for at in _lone_surrogate(text))
+
+
 class _JsonBytes:
     """A JSON document's bytes as ijson reads them: a leading UTF-8 byte-order mark dropped,
     and half a surrogate pair escaped (`"\\ud800"`) refused. ijson's C parser would turn it
@@ -360,10 +367,9 @@ class _JsonBytes:
                 lone = trailing_high  # the document ended before the pair's low half
             if lone is not None:
                 raise SourceError(
-                    f"byte {self.checked + lone + 1}: a \\u escape is half a surrogate pair, "
-                    "which is not valid Unicode, and the rows cannot be read faithfully "
-                    "(correct the export, or use JSON Lines, where such a row is an error "
-                    "of its own)"
+                    f"byte {self.checked + lone + 1}: {UNPAIRED_SURROGATE}, so the rows cannot "
+                    "be read faithfully (correct the export, or use JSON Lines, where such a "
+                    "row is an error of its own)"
                 )
             if trailing_high is not None:
                 cut = trailing_high
