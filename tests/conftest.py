@@ -195,6 +195,13 @@ def okta_profile(login: str) -> dict[str, str]:
     return {"login": login, "email": login, "firstName": "Test", "lastName": "User"}
 
 
+def database_url() -> str:
+    """The test database's URL, for a second connection or a child process."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
+
+
 def run_command(*args, **options) -> tuple[str, str, str]:
     """A management command's stdout, stderr and CommandError message ("" when it succeeds)."""
     out, err = StringIO(), StringIO()

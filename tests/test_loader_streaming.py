@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import reverse
 
 from legacy_users.models import LegacyUser, LoadRun
-from tests.conftest import run_command
+from tests.conftest import database_url, run_command
 
 ROOT = Path(settings.BASE_DIR)
 BCRYPT = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"  # "U*U", Openwall
@@ -243,11 +243,6 @@ def test_export_by_status_without_and_with_hashes(tmp_path):
 # --- whole-process behaviour: interruption, and the SQLite fallback -------------------------
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
     return {
@@ -283,7 +278,7 @@ def test_a_load_killed_part_way_leaves_nothing_behind(tmp_path, how):
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "load_legacy_users", str(path)],
         cwd=ROOT,
-        env=_env(DATABASE_URL=_database_url()),
+        env=_env(DATABASE_URL=database_url()),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 import orjson
+from django.db import OperationalError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import Copy
 from psycopg.errors import UniqueViolation
@@ -53,6 +54,8 @@ DIRECT_COLUMNS = ("login_key", "load_digest", *VALUE_COLUMNS)
 STAGE_COLUMNS = ("line", "known", *DIRECT_COLUMNS)
 JSON_COLUMNS = ("profile", "hash_params")
 SQLITE_BATCH = 5000
+#: How long a first load waits for the lock that pauses the tally's trigger.
+PAUSE_LOCK_WAIT = "5s"
 
 
 @dataclass(slots=True)
@@ -104,6 +107,10 @@ def _values(record: UserRecord, digest: str) -> tuple[Any, ...]:
 _NOT_STAGED = (None,) * (len(VALUE_COLUMNS) - 1)
 
 
+#: The tally's statement trigger on inserts (migration 0008), which a first load pauses.
+TALLY_ON_INSERT = "legacy_users_tally_inserted"
+
+
 class DirectLoadConflict(Exception):
     """A direct COPY into the users table met a login twice: redo the load through a stage."""
 
@@ -121,6 +128,9 @@ class Stage:
     into the users table instead: every row is new, so the rules reduce to "create", and the
     table's unique index refuses a login seen twice (`DirectLoadConflict`, then the caller
     rolls back to its savepoint and loads through a stage, which names both lines).
+
+    A direct load also pauses the dashboard tally's insert trigger, where its role owns the
+    users table, and recounts the table once at the end (`_pause_tally`).
     """
 
     def __init__(self, connection: BaseDatabaseWrapper, *, direct: bool = False) -> None:
@@ -133,6 +143,7 @@ class Stage:
         self._copy_cm: AbstractContextManager[Copy] | None = None
         self._copy: Copy | None = None
         self._batch: list[tuple[Any, ...]] = []
+        self._tally_paused = False
 
     # --- filling ---
 
@@ -150,6 +161,7 @@ class Stage:
             # What a new user has besides the row's values is the columns' database defaults.
             target = ", ".join(DIRECT_COLUMNS)
             self._copy_sql = f"COPY {LegacyUser._meta.db_table} ({target}) FROM STDIN"
+            self._tally_paused = self._pause_tally()
             self._open_copy()
         elif self.vendor == "postgresql":
             self._cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGE}")
@@ -159,6 +171,34 @@ class Stage:
             self._cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
             self._cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
         return self
+
+    def _pause_tally(self) -> bool:
+        """Turn the tally's insert trigger off for this transaction, if this role may.
+
+        The trigger keeps a copy of every inserted row and groups them all (a tenth of a
+        million-row first load); `apply` recounts the table in one pass instead. Disabling it
+        takes a SHARE ROW EXCLUSIVE lock until commit: the hook and the admin still read
+        users, while anything that would write one waits for the load, so the recount sees
+        the table as it will be committed (a user someone added before the lock included).
+        Where the role does not own the table, or the lock is not had within a few seconds,
+        the trigger counts as usual.
+        """
+        table = LegacyUser._meta.db_table
+        cursor = self._cursor
+        cursor.execute(
+            "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass",
+            [table],
+        )
+        if not cursor.fetchone()[0]:
+            return False
+        try:
+            with transaction.atomic(using=self.connection.alias):
+                cursor.execute(f"SET LOCAL lock_timeout = '{PAUSE_LOCK_WAIT}'")
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {TALLY_ON_INSERT}")
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        except OperationalError:  # LockNotAvailable: rolled back to the savepoint, SETs too
+            return False
+        return True
 
     def add(self, record: UserRecord, digest: str = "") -> None:
         """Stage a validated row, made from a row of digest `digest`."""
@@ -269,6 +309,10 @@ class Stage:
     def apply(self, now: datetime) -> UpsertCounts:
         """Apply the upsert rules to the users table; return what happened to each row."""
         if self.direct:
+            if self._tally_paused:
+                table = LegacyUser._meta.db_table
+                self._cursor.execute("SELECT legacy_users_tally_recount()")
+                self._cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {TALLY_ON_INSERT}")
             self._analyze()
             return UpsertCounts(created=self.count)
         table = LegacyUser._meta.db_table
