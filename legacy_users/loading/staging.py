@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any
 
 import orjson
-from django.db import OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg import Copy
 from psycopg.errors import UniqueViolation
@@ -196,7 +196,7 @@ class Stage:
                 cursor.execute(f"SET LOCAL lock_timeout = '{PAUSE_LOCK_WAIT}'")
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {TALLY_ON_INSERT}")
                 cursor.execute("SET LOCAL lock_timeout = DEFAULT")
-        except OperationalError:  # LockNotAvailable: rolled back to the savepoint, SETs too
+        except DatabaseError:  # the lock not had in time: back to the savepoint, SETs too
             return False
         return True
 
