@@ -18,7 +18,8 @@ from django.db import connection
 from django.urls import reverse
 
 from legacy_users.models import LegacyUser, LoadRun
-from tests.conftest import database_url, run_command
+from legacy_users.services.user_counts import live_user_counts, user_counts
+from tests.conftest import database_url, import_request, run_command, verdict
 
 ROOT = Path(settings.BASE_DIR)
 BCRYPT = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"  # "U*U", Openwall
@@ -270,27 +271,34 @@ def _big_file(tmp_path, count=150_000) -> Path:
     return path
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database server")
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
-def test_a_load_killed_part_way_leaves_nothing_behind(tmp_path, how):
-    path = _big_file(tmp_path)
+def _big_load_under_way(tmp_path, sql: str) -> tuple[subprocess.Popen, bool]:
+    """`load_legacy_users` of a big file in a child process, once `sql` (a count) finds it
+    under way, or after a minute: the process, and whether it was found."""
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "load_legacy_users", str(path)],
+        [sys.executable, "manage.py", "load_legacy_users", str(_big_file(tmp_path))],
         cwd=ROOT,
         env=_env(DATABASE_URL=database_url()),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until the COPY is under way
+    while time.monotonic() < deadline:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY legacy_users%%'"
-            )
+            cursor.execute(sql)
             if cursor.fetchone()[0]:
-                break
-        time.sleep(0.05)
+                return proc, True
+        time.sleep(0.02)
+    return proc, False
+
+
+COPY_UNDER_WAY = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY legacy_users%%'"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database server")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def test_a_load_killed_part_way_leaves_nothing_behind(tmp_path, how):
+    proc, _ = _big_load_under_way(tmp_path, COPY_UNDER_WAY)
     time.sleep(0.5)
     proc.send_signal(getattr(signal, how))
     _, err = proc.communicate(timeout=60)
@@ -302,6 +310,29 @@ def test_a_load_killed_part_way_leaves_nothing_behind(tmp_path, how):
         assert LoadRun.objects.get().outcome == "interrupted"
     else:
         assert LoadRun.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database server")
+@pytest.mark.django_db(transaction=True)
+def test_the_hook_answers_while_a_first_load_holds_the_users_table(tmp_path, post_hook):
+    proc, held = _big_load_under_way(
+        tmp_path,
+        # The first load's lock on the users table is taken and its COPY is going.
+        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.relation = 'legacy_users_legacyuser'::regclass "
+        "AND l.mode = 'ShareRowExclusiveLock' AND a.query LIKE 'COPY legacy_users%%'",
+    )
+
+    answer = post_hook(import_request("someone@example.com", "a-password"))
+    load_still_running = proc.poll() is None
+    _, err = proc.communicate(timeout=120)
+
+    assert held
+    assert verdict(answer) == "UNVERIFIED"
+    assert load_still_running  # answered while the load held its lock, not after
+    assert proc.returncode == 0, err
+    assert LegacyUser.objects.count() == 150_000
+    assert user_counts() == live_user_counts()
 
 
 def test_sqlite_fallback_gives_the_same_results(tmp_path):
