@@ -384,8 +384,9 @@ class SyncCursor(models.Model):
 
 class UserTally(models.Model):
     """How many legacy users have each value of the columns the dashboard counts, kept by
-    PostgreSQL triggers in the same transaction as every change (migration 0008): reading
-    the funnel of a million users is reading a few dozen rows, never the users table.
+    PostgreSQL triggers in the same transaction as every change (migrations 0008, 0024; a
+    first load sets the insert trigger aside and counts its users once, in its transaction):
+    reading the funnel of a million users is reading a few dozen rows, never the users table.
 
     Dimensions: `status`, `push` (Okta push state), `format` (hash format), `format_push`
     (`<format>|<push state>`), `weak` (`yes`/`no`), `signed_in` (`yes`/`no`: any hook call

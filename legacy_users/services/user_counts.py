@@ -1,7 +1,8 @@
 """How many legacy users stand where: the dashboard's funnel, read without counting users.
 
 On PostgreSQL the counts come from `UserTally`, which triggers keep in the same transaction
-as every change to a user (migration 0008); a million users cost a few dozen rows to read.
+as every change to a user (migrations 0008 and 0024; a first load counts its users once
+instead, `legacy_users.loading.staging`); a million users cost a few dozen rows to read.
 Elsewhere (SQLite, the demo) they are counted from the users table itself, which is what
 the tally must always equal (`live_user_counts`; the tests hold them to it).
 """
