@@ -15,8 +15,11 @@ to the peer.
 
 *cpu ms/call* is the CPU time the server's processes, PostgreSQL and Redis spent during the
 run, per call answered: what a call costs the machine whoever else is using it, where req/s
-moves with the machine's other load. `--rounds N` runs the servers in turn N times per cell
-(peer, portal, peer, portal...) and prints the median of the portal's ratios after them.
+moves with the machine's other load. The portal's rows also give *in server*: the p50 / p99
+of its calls' time from arrival to their recorded answer (the audit rows' duration_ms), the
+part of wrk's latency the process itself accounts for. `--rounds N` runs the servers in turn
+N times per cell (peer, portal, peer, portal...) and prints the median of the portal's ratios
+after them.
 
     .venv/bin/python bench/hook_load.py [--duration 15] [--loads cheap,bcrypt-10,bcrypt-12]
         [--conns 8,32,75] [--servers node,peer,portal] [--rounds 1]
@@ -51,6 +54,7 @@ PY = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SECRET = "Basic YWRtaW46c3VwZXJzZWNyZXQ="  # noqa: S105 - the peers' demo secret
 PG = "postgres://postgres@127.0.0.1:5432"
+ATTEMPTS = "legacy_users_verificationattempt"
 #: load -> (users, how a user's hash is made). Fewer users for slow hashes: only making
 #: the hashes costs (one bcrypt-12 hash is a quarter of a second).
 LOADS = {
@@ -113,6 +117,30 @@ def psql(db: str, sql: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def psql_value(db: str, sql: str) -> str:
+    """The one value `sql` selects."""
+    command = ["psql", "-At", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", sql]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def last_attempt() -> int:
+    """The newest audit row's id in the portal's database (0: none)."""
+    return int(psql_value("portal_bench", "SELECT coalesce(max(id), 0) FROM " + ATTEMPTS))
+
+
+def in_server(after: int) -> str:
+    """p50 / p99 of the time the portal's calls spent from arrival to their recorded answer
+    (the audit rows' duration_ms) since audit row `after`: what of wrk's latency the
+    process itself accounts for."""
+    value = psql_value(
+        "portal_bench",
+        "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) || '/' || "
+        "percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms) "
+        f"FROM {ATTEMPTS} WHERE id > {int(after)}",
+    )
+    return f"in server {value} ms" if value else ""
 
 
 def portal_env() -> dict[str, str]:
@@ -304,6 +332,7 @@ def cell(load: str, conn: int, servers: list[str], duration: int, limit: float) 
         process = start(server)
         try:
             wrk(server, load, conn, 2)  # warm up: connections, caches, JIT
+            first_attempt = last_attempt() if server == "portal" else 0
             before = cpu_seconds(process.pid)
             results[server] = r = wrk(server, load, conn, duration)
             used = cpu_seconds(process.pid) - before
@@ -319,6 +348,8 @@ def cell(load: str, conn: int, servers: list[str], duration: int, limit: float) 
             ratio = f"{r['served'] / results['peer']['served']:.2f}x peer"
             if load == "bcrypt-10":
                 ratio += f", {r['served'] / limit:.2f}x hash-bound"
+        if server == "portal":
+            ratio = ", ".join(filter(None, [ratio, in_server(first_attempt)]))
         print(
             f"{load:<10} {conn:>5} {server:<7} {r['req/s']:>8.1f} {r['served']:>8.1f} "
             f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} "
