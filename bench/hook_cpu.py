@@ -7,16 +7,16 @@ that decides how many calls two shared cores serve, and that the machine's drift
 less than calls per second under wrk (bench/hook_load.py). The calls are hook_load.py's cheap
 load ({SSHA}, 1,000 users, the right password, a fresh eventId and end-user address each).
 
-For the portal it also splits the call: the throttle counters' read (Redis), the user's
-lookup, the hash check, the statement that records the answer with its audit row (with the
+For the portal it also splits the call: the user's lookup (with the failure counters that
+can refuse it), the hash check, the statement that records the answer with its audit row (with the
 call's metric and log line), the rest of the service, and Django around the view (handler,
 middleware, decorators, the payload and the response). `--rounds N` runs peer, portal,
 peer, portal... and prints the median ratio.
 
     .venv/bin/python bench/hook_cpu.py [--calls 4000] [--rounds 3]
 
-Needs PostgreSQL and Redis on this machine (databases portal_bench and portal_peer, made
-as hook_load.py makes them).
+Needs PostgreSQL on this machine (databases portal_bench and portal_peer, made as
+hook_load.py makes them).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import hook_load as h
 
 #: The portal's stages, as (module, function name) wrapped in the child to time them.
 STAGES = {
-    "throttle read": ("legacy_users.services.password_import", "throttle_reason"),
     "lookup": ("legacy_users.services.password_import", "_look_up"),
     "hash check": ("legacy_users.services.password_import", "check_password"),
     "answer + audit": ("legacy_users.services.password_import", "_answer"),
@@ -46,7 +45,7 @@ STAGES = {
     "response": ("hooks.views", "password_import_response"),
 }
 #: Stages inside the service (the rest of it is its own work).
-INSIDE_SERVICE = ("throttle read", "lookup", "hash check", "answer + audit")
+INSIDE_SERVICE = ("lookup", "hash check", "answer + audit")
 
 
 def _body(n: int) -> bytes:

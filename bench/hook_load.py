@@ -5,7 +5,7 @@ Starts each server in turn, one at a time, on this machine:
 - `peer`: a minimal Django + PostgreSQL hook (lookup, passlib verify, update, audit insert;
   gunicorn, 4 sync workers, as its README starts it);
 - `portal`: this project as the README serves it (`gunicorn migration_portal.wsgi`, its
-  gunicorn.conf.py, Redis, DEBUG off),
+  gunicorn.conf.py, DEBUG off),
 and drives each with wrk and the peers' `hook_rand.lua` (a random loaded user, the right
 password, a fresh eventId per call) for every load {cheap ({SSHA}), bcrypt-10, bcrypt-12}
 x {8, 32, 75} connections. wrk's timeout is Okta's 3 s, so "> 3 s" counts the calls Okta would
@@ -13,7 +13,7 @@ have given up on. It also measures the hash-bound limit: bcrypt checks per secon
 cores do in a tight loop, just before the bcrypt-10 rows. Prints one table with the ratios
 to the peer.
 
-*cpu ms/call* is the CPU time the server's processes, PostgreSQL and Redis spent during the
+*cpu ms/call* is the CPU time the server's processes and PostgreSQL spent during the
 run, per call answered: what a call costs the machine whoever else is using it, where req/s
 moves with the machine's other load. The portal's rows also give *in server*: the p50 / p99
 of its calls' time from arrival to their recorded answer (the audit rows' duration_ms), the
@@ -24,8 +24,8 @@ after them.
     .venv/bin/python bench/hook_load.py [--duration 15] [--loads cheap,bcrypt-10,bcrypt-12]
         [--conns 8,32,75] [--servers node,peer,portal] [--rounds 1]
 
-Needs wrk (Debian: apt-get install wrk), Node.js with npm, PostgreSQL and Redis on this
-machine. It creates the databases portal_bench and portal_peer.
+Needs wrk (Debian: apt-get install wrk), Node.js with npm and PostgreSQL on this machine. It
+creates the databases portal_bench and portal_peer.
 """
 
 from __future__ import annotations
@@ -69,13 +69,13 @@ SERVERS = {
 }
 RESULT = re.compile(r"RESULT (.*)")
 #: Besides the server's own processes, the work a hook call makes elsewhere on this machine.
-SHARED_PROCESSES = ("postgres", "redis-server")
+SHARED_PROCESSES = ("postgres",)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(session: int) -> float:
     """CPU seconds used so far by the processes of `session` (the server: it is started in a
-    session of its own) and by PostgreSQL's and Redis's processes."""
+    session of its own) and by PostgreSQL's processes."""
     total = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -147,7 +147,6 @@ def portal_env() -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"{PG}/portal_bench",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
         "DEBUG": "false",
         "SECRET_KEY": "bench-secret-key-not-for-production-use-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -181,7 +180,7 @@ def prepare(load: str) -> None:
     psql(
         "portal_bench",
         "TRUNCATE legacy_users_verificationattempt, legacy_users_oktaevent, "
-        "legacy_users_legacyuser RESTART IDENTITY CASCADE",
+        "legacy_users_failurecounter, legacy_users_legacyuser RESTART IDENTITY CASCADE",
     )
     subprocess.run(
         [PY, "manage.py", "load_legacy_users", str(path)],
@@ -190,7 +189,6 @@ def prepare(load: str) -> None:
         check=True,
         capture_output=True,
     )
-    subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True)
 
 
 def start(server: str) -> subprocess.Popen:

@@ -10,7 +10,7 @@ login from an unknown one, nor a cheap hash from a costly one.
 
     .venv/bin/python bench/hook_timing.py [--calls 40]
 
-Needs PostgreSQL and Redis on this machine (database portal_bench, as hook_load.py).
+Needs PostgreSQL on this machine (database portal_bench, as hook_load.py).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def measure(floor: str, calls: int) -> dict[str, list[float]]:
         OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE="100000", OKTA_HOOK_IP_FAILURES_PER_MINUTE="100000"
     )
     env.update(OKTA_HOOK_LOCKOUT_THRESHOLD="100000", OKTA_HOOK_GLOBAL_FAILURES_PER_MINUTE="100000")
-    subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True)
+    h.psql("portal_bench", "TRUNCATE legacy_users_failurecounter")
     server = subprocess.Popen(
         [str(h.GUNICORN), "migration_portal.wsgi", "--bind", "127.0.0.1:8000"],
         cwd=h.ROOT,

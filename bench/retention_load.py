@@ -9,7 +9,7 @@ and the prune's rows per second.
 
     .venv/bin/python bench/retention_load.py [--calls 5000000] [--duration 20] [--conns 32]
 
-Needs wrk, PostgreSQL and Redis on this machine (database portal_bench, as hook_load.py).
+Needs wrk and PostgreSQL on this machine (database portal_bench, as hook_load.py).
 """
 
 from __future__ import annotations

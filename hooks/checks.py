@@ -59,13 +59,4 @@ def check_hook_authentication(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="hooks.E001",
             )
         )
-    if not app.debug and not app.redis_url:
-        problems.append(
-            Warning(
-                "REDIS_URL is not set: throttling and lockout counters live in each process's "
-                "memory, so N processes allow N times the failures.",
-                hint="Set REDIS_URL to a Redis every serving process shares.",
-                id="hooks.W005",
-            )
-        )
     return problems

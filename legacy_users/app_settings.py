@@ -116,8 +116,6 @@ class AppSettings:
     worker_available: bool
     #: Whether the hook's statements are prepared on PostgreSQL.
     db_prepared_statements: bool
-    #: A shared Redis for the hook's counters (empty: each process counts alone).
-    redis_url: str
     debug: bool
 
     @property
@@ -143,7 +141,6 @@ def app_settings() -> AppSettings:
         admin_profile_attributes=tuple(settings.ADMIN_PROFILE_ATTRIBUTES),
         worker_available=bool(settings.WORKER_AVAILABLE),
         db_prepared_statements=bool(settings.DB_PREPARED_STATEMENTS),
-        redis_url=str(settings.REDIS_URL),
         debug=bool(settings.DEBUG),
     )
 

@@ -410,6 +410,25 @@ class UserTally(models.Model):
         return f"{self.dimension}={self.value}: {self.n}"
 
 
+class FailureCounter(models.Model):
+    """One of the hook's failure counters (`legacy_users.services.throttling`): failed calls
+    under a key until the counter expires. The key names what is counted (a login, a source,
+    a login from a source, everyone) and its window, with digests in place of logins and
+    addresses. An expired counter counts as zero and starts again at the next failure.
+
+    On PostgreSQL the table is UNLOGGED (migration 0025): counters are written on every
+    failure and lost, like a cache's, if the server crashes.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    #: When the counter stops counting: seconds since the epoch on the hook's clock.
+    expires_at = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class HookCallHour(models.Model):
     """Hook calls per hour, outcome, reason, hash format and latency band: the dashboard's
     charts read these rows, never the millions of calls. Rolled up from the calls, minute by

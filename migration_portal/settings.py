@@ -266,22 +266,6 @@ if DB_STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"].endswith("postgres
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
     )
 
-# Throttling counters live in the cache: process memory by default, Redis when REDIS_URL is
-# set (needed as soon as more than one process serves the hook, so they share the counts).
-REDIS_URL = env.str("REDIS_URL", default="")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "migration_portal.cache.ReusingRedisCache",
-            "LOCATION": REDIS_URL,
-            # A Redis that does not answer must fail the call fast (503), not hang it.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Also what flags an imported legacy password as weak (Okta does not apply its own policy to

@@ -1,5 +1,4 @@
 import json
-import socket
 import threading
 import uuid
 from io import StringIO
@@ -7,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -41,14 +39,6 @@ def steady_wall_clock():
         yield clock
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttling counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def skipping_clock():
     """The hook's clock, with its waits skipped (and recorded): holds are checked exactly,
@@ -63,20 +53,6 @@ def skipping_clock():
 @pytest.fixture
 def hook_url():
     return reverse("hooks:password-import")
-
-
-def _redis_listens(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-#: Tests that count in a real Redis (127.0.0.1:6379, as CI and the README's setup run one).
-needs_redis = pytest.mark.skipif(
-    not _redis_listens(), reason="needs a Redis listening on 127.0.0.1:6379"
-)
 
 
 def hook_auth_header() -> dict[str, str]:

@@ -1,5 +1,5 @@
 """The portal served for real: gunicorn processes with the README's serving setup
-(gunicorn.conf.py), on the test database and a Redis database of their own."""
+(gunicorn.conf.py), on the test database."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import needs_redis
+from legacy_users.models import FailureCounter
 
 
 def answers(url: str, *, tries: int = 100) -> bool:
@@ -34,18 +33,15 @@ def answers(url: str, *, tries: int = 100) -> bool:
 
 
 ROOT = Path(settings.BASE_DIR)
-REDIS_URL = "redis://127.0.0.1:6379/13"
 #: The hook secret the test settings configure, which the live servers are given too.
 SECRET = settings.OKTA_HOOK_AUTH_VALUES[0]
 
-#: Live servers share the test database with the test (only PostgreSQL can be shared so)
-#: and count in Redis.
+#: Live servers share the test database with the test (only PostgreSQL can be shared so).
 needs_live_services = [
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="live servers share a PostgreSQL database (DATABASE_URL=postgres://...)",
     ),
-    needs_redis,
 ]
 
 
@@ -58,14 +54,12 @@ def _free_port() -> int:
 @contextmanager
 def portal_instances(count: int, **env_overrides: str) -> Iterator[list[str]]:
     """`count` gunicorn instances, each serving the hook only; yields their base URLs."""
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
+    FailureCounter.objects.all().delete()
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
         "DEBUG": "false",
         "SECRET_KEY": "live-portal-test-secret-key-0123456789abcdef",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -98,4 +92,4 @@ def portal_instances(count: int, **env_overrides: str) -> Iterator[list[str]]:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=15)
-        client.flushdb()
+        FailureCounter.objects.all().delete()

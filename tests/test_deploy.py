@@ -29,7 +29,6 @@ def _tool(name: str) -> str:
     [
         "Dockerfile",
         "deploy/image-test/postgres.Containerfile",
-        "deploy/image-test/redis.Containerfile",
     ],
 )
 def test_the_dockerfiles_pass_hadolint(dockerfile):
@@ -112,7 +111,7 @@ def test_the_compose_layout_runs_migrations_first_and_every_service():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"postgres", "redis", "migrate", "hook", "admin", "worker"}
+    assert set(services) == {"postgres", "migrate", "hook", "admin", "worker"}
     for name in ("hook", "admin", "worker"):
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"

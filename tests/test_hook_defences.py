@@ -5,13 +5,22 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from legacy_users.hashing import registry
-from legacy_users.models import LegacyUser, MigrationStatus, OktaEvent, VerificationAttempt
-from legacy_users.services import password_import
-from tests.conftest import hammer, import_request, needs_redis, verdict
+from legacy_users.models import (
+    FailureCounter,
+    LegacyUser,
+    MigrationStatus,
+    OktaEvent,
+    VerificationAttempt,
+)
+from legacy_users.services import password_import, throttling
+from legacy_users.services.throttling import throttle_reason, throttle_record_failure
+from tests.conftest import hammer, import_request, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -266,53 +275,90 @@ def test_failures_from_one_ip_are_throttled_across_logins(db, post_hook, setting
     assert VerificationAttempt.objects.filter(reason="throttled_ip").count() == 2
 
 
-def test_a_cache_failure_is_a_fast_logged_503_with_an_audit_row(
-    make_user, post_hook, settings, caplog
-):
-    make_user(password="Okta")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-
-    started = time.monotonic()
-    response = post_hook(import_request("isaac.brock@example.com", "Okta"))
-
-    assert response.status_code == 503 and response["Retry-After"] == "1"
-    assert time.monotonic() - started < 1.5
-    attempt = VerificationAttempt.objects.get()
-    assert (attempt.outcome, attempt.reason) == ("ERROR", "unavailable")
-    assert "the counters' cache failed (ConnectionError)" in caplog.text
-    assert LegacyUser.objects.get().status == "pending"
-
-
-@needs_redis
-def test_throttling_counts_in_redis(db, post_hook, settings):
-    """The throttles read and count through the Redis backend (that two processes share
-    them is test_two_instances' part)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "migration_portal.cache.ReusingRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
-    }
-    from django.core.cache import cache
-
-    cache.clear()
+def test_failure_counters_hold_digests_never_the_login_or_the_address(db, post_hook, settings):
     settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 1
     settings.OKTA_HOOK_IP_FAILURES_PER_MINUTE = 2
-    try:
-        post_hook(import_request("ghost@example.com", "a"))
-        post_hook(import_request("ghost@example.com", "b"))
-        post_hook(import_request("spectre@example.com", "c"))
-        post_hook(import_request("spectre@example.com", "d"))
-        reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
-        assert reasons == ["unknown_user", "throttled_login", "unknown_user", "throttled_ip"]
-    finally:
-        cache.clear()
+    post_hook(import_request("ghost@example.com", "a"))
+    post_hook(import_request("ghost@example.com", "b"))
+    post_hook(import_request("spectre@example.com", "c"))
+    post_hook(import_request("spectre@example.com", "d"))
+
+    reasons = list(VerificationAttempt.objects.order_by("id").values_list("reason", flat=True))
+    assert reasons == ["unknown_user", "throttled_login", "unknown_user", "throttled_ip"]
+    keys = " ".join(FailureCounter.objects.values_list("key", flat=True))
+    assert keys and "ghost" not in keys and "spectre" not in keys
+    assert "10.0.0" not in keys and "203.0" not in keys
+
+
+def test_failure_counters_count_and_expire_on_the_hooks_clock(db, steady_wall_clock, settings):
+    settings.OKTA_HOOK_LOCKOUT_MINUTES = 15
+    settings.OKTA_HOOK_LOGIN_FAILURES_PER_MINUTE = 3
+    first = throttle_record_failure(login_key="a@example.com", ip_address="203.0.113.9")
+    again = throttle_record_failure(login_key="a@example.com", ip_address="203.0.113.9")
+    other_source = throttle_record_failure(login_key="a@example.com", ip_address="198.51.100.7")
+
+    assert (first.sources, again.sources, other_source.sources) == (1, 1, 2)
+    assert throttle_reason(login_key="a@example.com", ip_address=None) == "throttled_login"
+    assert throttle_reason(login_key="b@example.com", ip_address="203.0.113.9") is None
+    counts = throttling.counts_params(login_key="a@example.com", ip_address="203.0.113.9")
+    counters = dict(FailureCounter.objects.values_list("key", "count"))
+    assert counters[counts["t_login"]] == 3  # the login's minute, from both sources
+    assert counters[counts["t_source"]] == 2
+    assert counters[counts["t_pair"]] == 2
+
+    everyone = list(FailureCounter.objects.filter(key__startswith="all:"))
+    assert sum(shard.count for shard in everyone) == 3  # spread over shards
+    minute_keys = {counts["t_login"], counts["t_source"], *(shard.key for shard in everyone)}
+
+    steady_wall_clock.advance_wall(throttling.MINUTE_COUNTER_SECONDS + 1)
+    after = throttle_record_failure(login_key="a@example.com", ip_address="203.0.113.9")
+
+    later = throttling.counts_params(login_key="a@example.com", ip_address="203.0.113.9")
+    counters = dict(FailureCounter.objects.values_list("key", "count"))
+    # The first failure of the new minute cleared the old minute's counters out, and its own
+    # minute starts from one.
+    assert not minute_keys & counters.keys()
+    assert counters[later["t_login"]] == 1
+    # The (login, source) pair counts over the lockout period, so it is still counting.
+    assert counters[later["t_pair"]] == 3 and after.sources == 2
+
+    steady_wall_clock.advance_wall(15 * 60)
+    fresh = throttle_record_failure(login_key="a@example.com", ip_address="203.0.113.9")
+    counters = dict(FailureCounter.objects.values_list("key", "count"))
+    # The lockout period is over: the pair and the login's sources count again from one.
+    assert counters[later["t_pair"]] == 1 and fresh.sources == 1
+
+    steady_wall_clock.advance_wall(15 * 60)
+    assert throttling.failure_counters_prune() == len(counters)
+    assert not FailureCounter.objects.exists()
+
+
+def test_a_sign_in_reads_its_counters_in_its_own_lookup(make_user, post_hook, monkeypatch):
+    """No round trip for the throttles: a right password costs the lookup and the answer's
+    statement, and nothing else."""
+    make_user(password="Okta")
+    from legacy_users.services import password_import, statements
+
+    sent = []
+    real = statements.fetch_one
+
+    def counted(statement):
+        sent.append(statement.sql)
+        return real(statement)
+
+    monkeypatch.setattr(statements, "fetch_one", counted)
+    monkeypatch.setattr(password_import, "fetch_one", counted)
+    with CaptureQueriesContext(connection) as queries:
+        assert verdict(post_hook(import_request("isaac.brock@example.com", "Okta"))) == "VERIFIED"
+
+    if connection.vendor == "postgresql":
+        # Two prepared statements, past Django's cursor: the lookup, which reads the
+        # counters, and the answer with its audit row.
+        assert len(sent) == 2 and not queries
+        assert "failurecounter" in sent[0] and "failurecounter" not in sent[1]
+    else:
+        reading = [q["sql"] for q in queries if "failurecounter" in q["sql"]]
+        assert len(reading) == 1 and "legacy_users_legacyuser" in reading[0]
 
 
 # --- retries -------------------------------------------------------------------------------
@@ -581,34 +627,6 @@ def test_fifty_parallel_calls_for_one_user_make_one_transition(make_user, settin
     assert user.verified_at <= first_verified.created_at + timedelta(seconds=5)
     # That no failure is lost to a race is shown exactly, with wrong passwords only, by
     # test_migration_state's test_simultaneous_wrong_passwords_are_all_counted.
-
-
-@needs_redis
-def test_redis_counters_count_in_one_round_trip_and_expire(settings):
-    from django.core.cache import cache
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "migration_portal.cache.ReusingRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
-    }
-    cache.clear()
-    try:
-        first = cache.count_all([("a", 60), ("b", 1)])
-        second = cache.count_all([("a", 60), ("b", 1)])
-        assert first == [(1, True), (1, True)]
-        assert second == [(2, False), (2, False)]
-        assert cache.get_many(["a", "b"]) == {"a": 2, "b": 2}  # readable as plain counts
-        assert cache.counts(["b", "missing", "a"]) == [2, 0, 2]  # one MGET, in key order
-        # Each expires its own timeout after it was made, whatever counted it since.
-        client = cache._cache.get_client()
-        assert 0 < client.pttl(cache.make_and_validate_key("b")) <= 1000
-        assert 59_000 < client.pttl(cache.make_and_validate_key("a")) <= 60_000
-        client.delete(cache.make_and_validate_key("b"))  # as Redis does once it expires
-        assert cache.count_all([("a", 60), ("b", 1)]) == [(3, False), (1, True)]
-    finally:
-        cache.clear()
 
 
 def test_an_event_delivery_over_the_cap_is_refused_before_any_is_read(

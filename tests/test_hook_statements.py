@@ -22,7 +22,7 @@ def test_sign_in_statements_are_prepared_on_postgresql(make_user, post_hook):
     assert verdict(post_hook(import_request("isaac.brock@example.com", "Okta"))) == "VERIFIED"
 
     prepared = _prepared()
-    assert any("FROM legacy_users_legacyuser u WHERE u.login_key" in sql for sql in prepared)
+    assert any("LEFT JOIN legacy_users_legacyuser u ON u.login_key" in sql for sql in prepared)
     assert any(sql.startswith("WITH state AS (") for sql in prepared)
 
 

@@ -17,7 +17,6 @@ OURS = {
     "OKTA_EVENT_HOOK_AUTH_HEADER",
     "OKTA_EVENT_HOOK_AUTH_VALUES",
     "OKTA_ORG_URL",
-    "REDIS_URL",
     "SECURE_SSL_REDIRECT",
     "DATABASE_URL",
     "LOG_LEVEL",
@@ -27,7 +26,6 @@ PRODUCTION = {
     "SECRET_KEY": "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0z1x2c3v4b5n6m7-production",
     "ALLOWED_HOSTS": "portal.example.com",
     "OKTA_HOOK_AUTH_VALUES": "a-long-random-shared-secret-for-okta",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -72,14 +70,6 @@ def test_empty_hook_secret_is_flagged_by_the_system_check():
     result = manage("check", DEBUG="true")
 
     assert "hooks.W001" in result.stderr
-
-
-def test_production_without_redis_is_warned_about_per_process_counters():
-    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
-
-    result = manage("check", "--deploy", **env)
-
-    assert "hooks.W005" in result.stderr and "REDIS_URL is not set" in result.stderr
 
 
 def test_an_okta_org_without_an_event_hook_secret_is_flagged():

@@ -1,5 +1,5 @@
-"""Two instances of the portal on one PostgreSQL and one Redis, as when scaling out: calls
-spread over both make one transition per user, and both count failures together."""
+"""Two instances of the portal on one PostgreSQL, as when scaling out: calls spread over
+both make one transition per user, and both count failures together (in the database)."""
 
 import json
 import time

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from passlib import hash as passlib_hash
@@ -50,10 +50,11 @@ from legacy_users.services.migration import (
 )
 from legacy_users.services.statements import Statement, column, fetch_one
 from legacy_users.services.throttling import (
-    CountersUnavailable,
+    COUNTS_SQL,
     FailureTally,
-    throttle_reason,
+    counts_params,
     throttle_record_failure,
+    throttle_verdict,
 )
 
 logger = logging.getLogger(__name__)
@@ -177,14 +178,18 @@ _AUDIT_COLUMNS = {name: column(VerificationAttempt, name) for name in _AUDIT_FIE
 _A_EVENT, _A_USER = _AUDIT_COLUMNS["event_id"], _AUDIT_COLUMNS["user"]
 _A_OUTCOME, _A_LOGIN = _AUDIT_COLUMNS["outcome"], _AUDIT_COLUMNS["login"]
 _A_ID = column(VerificationAttempt, "id")
+# One row whether or not the login exists: the failure counters that can refuse the call
+# (`throttling.COUNTS_SQL`), joined with the user when there is one.
 _SIGN_IN = f"""
 SELECT {_USER_COLUMNS},
        CASE WHEN u.{_LOCKED_UNTIL} > %(now)s THEN 1 ELSE 0 END,
        (SELECT a.{_A_OUTCOME} FROM {_ATTEMPTS} a
         WHERE a.{_A_EVENT} = %(event_id)s AND a.{_A_EVENT} <> '' AND a.{_A_USER} = u.{_ID}
           AND a.{_A_OUTCOME} <> %(error)s
-        ORDER BY a.{_A_ID} DESC LIMIT 1)
-FROM {_USERS} u WHERE u.{_LOGIN_KEY} = %(login_key)s"""
+        ORDER BY a.{_A_ID} DESC LIMIT 1),
+       c.login_minute, c.pair, c.source_minute
+FROM ({COUNTS_SQL}) c
+LEFT JOIN {_USERS} u ON u.{_LOGIN_KEY} = %(login_key)s"""
 _PREVIOUS_FOR_NOBODY = f"""
 SELECT {_A_OUTCOME}, {_A_LOGIN} FROM {_ATTEMPTS}
 WHERE {_A_EVENT} = %(event_id)s AND {_A_OUTCOME} <> %(error)s ORDER BY {_A_ID} DESC LIMIT 1"""
@@ -196,42 +201,49 @@ VALUES ({", ".join(f"%(audit_{name})s" for name in _AUDIT_FIELDS)}) RETURNING {_
 
 @dataclass(frozen=True, slots=True)
 class _Lookup:
-    """Who is signing in (None: no such login), whether they are locked, and the answer
-    already given to this Okta event for this login if Okta is retrying (None)."""
+    """Who is signing in (None: no such login), whether they are locked, the answer already
+    given to this Okta event for this login if Okta is retrying (None), and why the failure
+    counters refuse the call unchecked (None: they do not)."""
 
     user: SigningIn | None
     locked: bool
     previous: AttemptOutcome | None
+    throttled: AttemptReason | None
 
 
-def _look_up(event_id: str, login_key: str) -> _Lookup:
-    """One query for a known login (two for an unknown one that Okta is retrying)."""
+def _look_up(event_id: str, login_key: str, ip_address: str | None) -> _Lookup:
+    """One query, the failure counters with it (two for an unknown login Okta is retrying)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     error = AttemptOutcome.ERROR.value
-    row = fetch_one(
-        Statement(
-            _SIGN_IN, {"now": now, "event_id": event_id, "error": error, "login_key": login_key}
-        )
-    )
+    params = {"now": now, "event_id": event_id, "error": error, "login_key": login_key}
+    params.update(counts_params(login_key=login_key, ip_address=ip_address))
+    row = fetch_one(Statement(_SIGN_IN, params))
     if row is None:
+        raise DatabaseError("the sign-in lookup returned no row")
+    login_minute, pair, source_minute = row[-3:]
+    throttled = throttle_verdict(login_minute=login_minute, pair=pair, source_minute=source_minute)
+    fields = dict(zip(_USER_FIELDS, row, strict=False))
+    if fields["id"] is None:
         if not event_id:
-            return _Lookup(None, False, None)
+            return _Lookup(None, False, None, throttled)
         previous = fetch_one(
             Statement(_PREVIOUS_FOR_NOBODY, {"event_id": event_id, "error": error})
         )
         if previous is None or normalize_login(previous[1]) != login_key:
-            return _Lookup(None, False, None)
-        return _Lookup(None, False, AttemptOutcome(previous[0]))
-    fields = dict(zip(_USER_FIELDS, row, strict=False))
+            return _Lookup(None, False, None, throttled)
+        return _Lookup(None, False, AttemptOutcome(previous[0]), throttled)
     params = fields.pop("hash_params")
     fields["pk"] = fields.pop("id")
     fields["status"] = MigrationStatus(fields["status"])
     user = SigningIn(
         **fields, hash_params=json.loads(params) if isinstance(params, str) else params or {}
     )
-    locked, previous_outcome = row[len(_USER_FIELDS) :]
+    locked, previous_outcome = row[len(_USER_FIELDS) : len(_USER_FIELDS) + 2]
     return _Lookup(
-        user, bool(locked), AttemptOutcome(previous_outcome) if previous_outcome else None
+        user,
+        bool(locked),
+        AttemptOutcome(previous_outcome) if previous_outcome else None,
+        throttled,
     )
 
 
@@ -298,9 +310,6 @@ def password_import_verify(
     try:
         verification_slots.admit(deadline=deadline)  # also refuses a call already too late
         decision = _verify(call, password, deadline)
-    except CountersUnavailable as exc:
-        _answer(call, None, _Verdict(AttemptReason.UNAVAILABLE, error=True))
-        raise HookUnavailable(str(exc)) from None
     except NoSlotInTime as exc:
         SHED_CALLS.inc()
         _answer(call, None, _Verdict(AttemptReason.SHED, error=True))
@@ -324,15 +333,14 @@ def _hold_refusal(arrived: float, deadline: float) -> None:
 @sensitive_variables()
 def _verify(call: _Call, password: str, deadline: float) -> PasswordImportDecision:
     login_key = call.login_key
-    found = _look_up(call.event_id, login_key)
+    found = _look_up(call.event_id, login_key, call.ip_address)
     user, previous = found.user, found.previous
     if previous == AttemptOutcome.UNVERIFIED:
         # Okta's retry of a call we refused: the same answer, and no second failure counted.
         return _answer(call, None, _Verdict(AttemptReason.RETRY))
 
-    throttled = None
-    if previous is None:
-        throttled = throttle_reason(login_key=login_key, ip_address=call.ip_address)
+    # A retry of a call we accepted is answered again whatever the counters say now.
+    throttled = found.throttled if previous is None else None
     if throttled:
         return _answer(call, None, _Verdict(throttled))
 
@@ -444,7 +452,7 @@ class _Verdict:
     #: The password validators' objections to a password that verified.
     weakness: str = ""
     hash_format: str = ""
-    #: Answered 503, not a verdict (shed, out of time, counters unavailable).
+    #: Answered 503, not a verdict (shed, out of time).
     error: bool = False
     #: The failures counted for this call's login and address (a wrong password's).
     tally: FailureTally | None = None

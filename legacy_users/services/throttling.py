@@ -1,38 +1,60 @@
-"""Failure counters in Django's cache (Redis when shared): throttles, per-source locks and
-the spray budget.
+"""Failure counters in the database: throttles, per-source locks and the spray budget.
 
 - Per end-user source and per login, failed calls are counted in one-minute windows; over
   the limit a call is refused without hashing. A source is an IPv4 address or an IPv6 /64
   (one subscriber's allocation: rotating addresses inside it does not walk around it).
 - Per (login, source), failures are counted over the lockout period: at the threshold that
-  source is locked out of that login, and nobody else is. The account-wide lock (in the
-  database) needs failures from several sources (see `password_import`).
+  source is locked out of that login, and nobody else is. The account-wide lock (on the
+  user's row) needs failures from several sources (see `password_import`).
 - Across all logins, failures per minute are a budget: past it a password spray is in
   progress, and wrong answers are slowed while right ones are not.
 
-Keys hold a digest of the login or source, never the value itself. A cache failure raises
-`CountersUnavailable`: the hook answers 503 (Okta retries) rather than guess.
+The counters are rows of `FailureCounter`, shared by every process that serves the hook
+because they are in its database. A sign-in reads the ones that can refuse it inside its own
+lookup (`COUNTS_SQL`, in `password_import`), so a call that is not refused pays no round trip
+for them; only a failure writes, and the first failure of a minute clears out the counters
+that have expired. Keys hold a digest of the login or source, never the value
+itself. Times come from the hook's wall clock (`legacy_users.clock.wall`), so every process
+agrees on the minute.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import random
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.db import connection
 
 from legacy_users.addresses import ip_source
 from legacy_users.app_settings import hook_settings
 from legacy_users.clock import wall
-from legacy_users.models import AttemptReason
+from legacy_users.models import AttemptReason, FailureCounter
+from legacy_users.services.statements import column
 
 WINDOW_SECONDS = 60
+#: A minute's counter is kept for two windows (the one it counts in, and a margin).
+MINUTE_COUNTER_SECONDS = 2 * WINDOW_SECONDS
+#: The failures of everyone in a minute are spread over this many rows, so concurrent
+#: failures do not all queue for one row's lock; the budget is their sum.
+EVERYONE_SHARDS = 8
 
+_TABLE = FailureCounter._meta.db_table
+_KEY, _COUNT, _EXPIRES = (
+    connection.ops.quote_name(column(FailureCounter, name))
+    for name in ("key", "count", "expires_at")
+)
 
-class CountersUnavailable(Exception):
-    """The cache holding the counters failed; the message never carries request data."""
+#: The counters that can refuse a sign-in before its check, as one row (login_minute, pair,
+#: source_minute; 0 when missing or expired), for the lookup to join. Its parameters are
+#: `counts_params`'.
+COUNTS_SQL = f"""
+SELECT coalesce(max(CASE WHEN f.{_KEY} = %(t_login)s THEN f.{_COUNT} END), 0) AS login_minute,
+       coalesce(max(CASE WHEN f.{_KEY} = %(t_pair)s THEN f.{_COUNT} END), 0) AS pair,
+       coalesce(max(CASE WHEN f.{_KEY} = %(t_source)s THEN f.{_COUNT} END), 0) AS source_minute
+FROM {_TABLE} f
+WHERE f.{_KEY} IN (%(t_login)s, %(t_pair)s, %(t_source)s) AND f.{_EXPIRES} > %(t_now)s"""
 
 
 def current_window() -> int:
@@ -50,7 +72,7 @@ class _Keys:
     source_minute: str
     pair: str
     login_sources: str
-    all_minute: str
+    window: int
 
     @classmethod
     def of(cls, login_key: str, ip_address: str | None) -> _Keys:
@@ -58,28 +80,33 @@ class _Keys:
         known_source = ip_source(ip_address)
         login, source = _digest(login_key), _digest(known_source or "unknown")
         return cls(
-            login_minute=f"hook-failures:login:{login}:{window}",
-            source_minute=f"hook-failures:ip:{source}:{window}" if known_source else "",
-            pair=f"hook-failures:pair:{login}:{source}",
-            login_sources=f"hook-failures:sources:{login}",
-            all_minute=f"hook-failures:all:{window}",
+            login_minute=f"login:{login}:{window}",
+            source_minute=f"ip:{source}:{window}" if known_source else "",
+            pair=f"pair:{login}:{source}",
+            login_sources=f"sources:{login}",
+            window=window,
         )
 
-
-def _cache_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    try:
-        return function(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - any cache backend's failure means the same
-        raise CountersUnavailable(f"the counters' cache failed ({type(exc).__name__})") from None
+    def everyone(self, shard: int) -> str:
+        return f"all:{self.window}:{shard}"
 
 
-def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason | None:
-    """Why a call must be refused unchecked now, or None (one cache round trip)."""
+def counts_params(*, login_key: str, ip_address: str | None) -> dict[str, Any]:
+    """`COUNTS_SQL`'s parameters for a call from `ip_address` about `login_key`."""
     keys = _Keys.of(login_key, ip_address)
-    wanted = [keys.login_minute, keys.pair] + ([keys.source_minute] if keys.source_minute else [])
-    login_minute, pair, *source_minute = _get_counts(wanted)
+    return {
+        "t_login": keys.login_minute,
+        "t_pair": keys.pair,
+        # No source, no counter: a key no row has.
+        "t_source": keys.source_minute,
+        "t_now": wall(),
+    }
+
+
+def throttle_verdict(*, login_minute: int, pair: int, source_minute: int) -> AttemptReason | None:
+    """Why a call must be refused unchecked, given its counters (`COUNTS_SQL`), or None."""
     config = hook_settings()
-    if source_minute and source_minute[0] >= config.ip_failures_per_minute:
+    if source_minute >= config.ip_failures_per_minute:
         return AttemptReason.THROTTLED_IP
     if login_minute >= config.login_failures_per_minute:
         return AttemptReason.THROTTLED_LOGIN
@@ -88,13 +115,13 @@ def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason 
     return None
 
 
-def _get_counts(keys: list[str]) -> list[int]:
-    """The counters at `keys` (0 when missing): one round trip on the Redis backend
-    (`counts`), `get_many` on any other cache."""
-    if hasattr(cache, "counts"):
-        return [int(count) for count in _cache_call(cache.counts, keys)]
-    found = _cache_call(cache.get_many, keys)
-    return [int(found.get(key, 0)) for key in keys]
+def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason | None:
+    """Why a call must be refused unchecked now, or None (one query of its own; the hook
+    reads the same counters inside its lookup instead)."""
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS_SQL, counts_params(login_key=login_key, ip_address=ip_address))
+        login_minute, pair, source_minute = cursor.fetchone()
+    return throttle_verdict(login_minute=login_minute, pair=pair, source_minute=source_minute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,36 +134,66 @@ class FailureTally:
     spraying: bool
 
 
-def _count_all(keys: list[tuple[str, int]]) -> list[tuple[int, bool]]:
-    """Add one to each key (made with its timeout when new): (count, made now) per key. One
-    round trip on the Redis backend (`count_all`); key by key on any other cache."""
-    if hasattr(cache, "count_all"):
-        return [(int(n), bool(made)) for n, made in _cache_call(cache.count_all, keys)]
-    counts: list[tuple[int, bool]] = []
-    for key, timeout in keys:
-        created = _cache_call(cache.add, key, 0, timeout=timeout)
-        try:
-            counts.append((int(_cache_call(cache.incr, key)), bool(created)))
-        except ValueError:  # expired between add and incr: start again
-            _cache_call(cache.add, key, 1, timeout=timeout)
-            counts.append((1, True))
-    return counts
+def _count(counters: list[tuple[str, float]], now: float) -> dict[str, int]:
+    """Add one to each counter, made (or started again, when expired) with its expiry; the new
+    counts by key. One statement; keys in a fixed order, so concurrent failures lock their
+    rows in the same order."""
+    counters = sorted(counters)
+    values = ", ".join(f"(%(k{i})s, 1, %(e{i})s)" for i in range(len(counters)))
+    params: dict[str, Any] = {"now": now}
+    for i, (key, expires) in enumerate(counters):
+        params[f"k{i}"], params[f"e{i}"] = key, expires
+    live = f"{_TABLE}.{_EXPIRES} > %(now)s"
+    sql = f"""
+        INSERT INTO {_TABLE} ({_KEY}, {_COUNT}, {_EXPIRES}) VALUES {values}
+        ON CONFLICT ({_KEY}) DO UPDATE SET
+            {_COUNT} = CASE WHEN {live} THEN {_TABLE}.{_COUNT} + 1 ELSE 1 END,
+            {_EXPIRES} = CASE WHEN {live} THEN {_TABLE}.{_EXPIRES} ELSE excluded.{_EXPIRES} END
+        RETURNING {_KEY}, {_COUNT}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {key: int(count) for key, count in cursor.fetchall()}
 
 
 def throttle_record_failure(*, login_key: str, ip_address: str | None) -> FailureTally:
     """Count one failed call against its login, source, (login, source) and everyone."""
     keys = _Keys.of(login_key, ip_address)
-    lockout = hook_settings().lockout_minutes * 60
-    window = 2 * WINDOW_SECONDS
-    wanted = [(keys.pair, lockout), (keys.all_minute, window), (keys.login_minute, window)]
+    now = wall()
+    lockout = now + hook_settings().lockout_minutes * 60
+    minute = now + MINUTE_COUNTER_SECONDS
+    shard = keys.everyone(random.randrange(EVERYONE_SHARDS))  # noqa: S311 - not a secret
+    counters = [(keys.pair, lockout), (shard, minute), (keys.login_minute, minute)]
     if keys.source_minute:
-        wanted.append((keys.source_minute, window))
-    (_, new_source), (everyone, _), *_ = _count_all(wanted)
-    if new_source:
-        ((sources, _),) = _count_all([(keys.login_sources, lockout)])
-    else:
-        sources = int(_cache_call(cache.get, keys.login_sources, 1))
+        counters.append((keys.source_minute, minute))
+    counted = _count(counters, now)
+    if counted[shard] == 1:
+        # This shard's first failure this minute (a few times a minute at most, across every
+        # process): clear out the counters that have expired. On a wrong answer, whose
+        # refusal is held to the floor anyway.
+        failure_counters_prune(now=now)
+    if counted[keys.pair] == 1:  # the first failure from this source: one more source
+        _count([(keys.login_sources, lockout)], now)
+    shards = ", ".join(f"%(s{shard})s" for shard in range(EVERYONE_SHARDS))
+    params: dict[str, Any] = {"now": now, "sources": keys.login_sources}
+    params.update({f"s{shard}": keys.everyone(shard) for shard in range(EVERYONE_SHARDS)})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT
+                (SELECT {_COUNT} FROM {_TABLE}
+                 WHERE {_KEY} = %(sources)s AND {_EXPIRES} > %(now)s),
+                (SELECT coalesce(sum({_COUNT}), 0) FROM {_TABLE}
+                 WHERE {_KEY} IN ({shards}) AND {_EXPIRES} > %(now)s)""",
+            params,
+        )
+        sources, everyone = cursor.fetchone()
     return FailureTally(
-        sources=sources,
-        spraying=everyone > hook_settings().global_failures_per_minute,
+        sources=int(sources or 1),
+        spraying=int(everyone) > hook_settings().global_failures_per_minute,
     )
+
+
+def failure_counters_prune(*, now: float | None = None) -> int:
+    """Delete the counters that have expired (they count as zero already); how many."""
+    expired = FailureCounter.objects.filter(expires_at__lte=wall() if now is None else now)
+    deleted, _ = expired.delete()
+    return deleted
