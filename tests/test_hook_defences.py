@@ -333,6 +333,17 @@ def test_failure_counters_count_and_expire_on_the_hooks_clock(db, steady_wall_cl
     assert not FailureCounter.objects.exists()
 
 
+def test_a_prune_deletes_a_batch_of_expired_counters_and_keeps_live_ones(db):
+    FailureCounter.objects.bulk_create(
+        [FailureCounter(key=f"login:{i}:1", count=1, expires_at=100.0) for i in range(5)]
+        + [FailureCounter(key="pair:x:y", count=4, expires_at=300.0)]
+    )
+
+    assert throttling.failure_counters_prune(now=200.0, batch=2) == 2
+    assert throttling.failure_counters_prune(now=200.0) == 3
+    assert list(FailureCounter.objects.values_list("key", flat=True)) == ["pair:x:y"]
+
+
 def test_a_sign_in_reads_its_counters_in_its_own_lookup(make_user, post_hook, monkeypatch):
     """No round trip for the throttles: a right password costs the lookup and the answer's
     statement, and nothing else."""

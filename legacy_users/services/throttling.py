@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from legacy_users.addresses import ip_source
 from legacy_users.app_settings import hook_settings
@@ -192,8 +192,21 @@ def throttle_record_failure(*, login_key: str, ip_address: str | None) -> Failur
     )
 
 
-def failure_counters_prune(*, now: float | None = None) -> int:
-    """Delete the counters that have expired (they count as zero already); how many."""
+#: Expired counters deleted by one prune (a failure's): a few prunes a minute keep up with
+#: tens of thousands of distinct logins and sources a minute.
+PRUNE_BATCH = 5000
+
+
+def failure_counters_prune(*, now: float | None = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete up to `batch` counters that have expired (they count as zero already); how
+    many. Counters another call holds are skipped rather than waited for (PostgreSQL), so a
+    prune never queues behind, or deadlocks with, the failures it runs beside."""
     expired = FailureCounter.objects.filter(expires_at__lte=wall() if now is None else now)
-    deleted, _ = expired.delete()
+    with transaction.atomic():
+        keys = list(
+            expired.select_for_update(skip_locked=True)
+            .order_by("key")
+            .values_list("key", flat=True)[:batch]
+        )
+        deleted, _ = FailureCounter.objects.filter(key__in=keys).delete()
     return deleted
