@@ -12,8 +12,8 @@
 The counters are rows of `FailureCounter`, shared by every process that serves the hook
 because they are in its database. A sign-in reads the ones that can refuse it inside its own
 lookup (`COUNTS_SQL`, in `password_import`), so a call that is not refused pays no round trip
-for them; only a failure writes, and the first failure of a minute clears out the counters
-that have expired. Keys hold a digest of the login or source, never the value
+for them. Only a failure writes, and a few times a minute a failure also clears out the
+counters that have expired. Keys hold a digest of the login or source, never the value
 itself. Times come from the hook's wall clock (`legacy_users.clock.wall`), so every process
 agrees on the minute.
 """
