@@ -155,6 +155,15 @@ def _count(counters: list[tuple[str, float]], now: float) -> dict[str, int]:
         return {key: int(count) for key, count in cursor.fetchall()}
 
 
+#: After a failure: the login's distinct sources, and everyone's failures this minute (the
+#: sum of its shards, keys `s0`...).
+_SOURCES_AND_EVERYONE = f"""
+SELECT (SELECT {_COUNT} FROM {_TABLE} WHERE {_KEY} = %(sources)s AND {_EXPIRES} > %(now)s),
+       (SELECT coalesce(sum({_COUNT}), 0) FROM {_TABLE}
+        WHERE {_KEY} IN ({", ".join(f"%(s{i})s" for i in range(EVERYONE_SHARDS))})
+          AND {_EXPIRES} > %(now)s)"""
+
+
 def throttle_record_failure(*, login_key: str, ip_address: str | None) -> FailureTally:
     """Count one failed call against its login, source, (login, source) and everyone."""
     keys = _Keys.of(login_key, ip_address)
@@ -173,18 +182,10 @@ def throttle_record_failure(*, login_key: str, ip_address: str | None) -> Failur
         failure_counters_prune(now=now)
     if counted[keys.pair] == 1:  # the first failure from this source: one more source
         _count([(keys.login_sources, lockout)], now)
-    shards = ", ".join(f"%(s{shard})s" for shard in range(EVERYONE_SHARDS))
     params: dict[str, Any] = {"now": now, "sources": keys.login_sources}
-    params.update({f"s{shard}": keys.everyone(shard) for shard in range(EVERYONE_SHARDS)})
+    params.update({f"s{i}": keys.everyone(i) for i in range(EVERYONE_SHARDS)})
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT
-                (SELECT {_COUNT} FROM {_TABLE}
-                 WHERE {_KEY} = %(sources)s AND {_EXPIRES} > %(now)s),
-                (SELECT coalesce(sum({_COUNT}), 0) FROM {_TABLE}
-                 WHERE {_KEY} IN ({shards}) AND {_EXPIRES} > %(now)s)""",
-            params,
-        )
+        cursor.execute(_SOURCES_AND_EVERYONE, params)
         sources, everyone = cursor.fetchone()
     return FailureTally(
         sources=int(sources or 1),
