@@ -31,7 +31,7 @@ from legacy_users.addresses import ip_source
 from legacy_users.app_settings import hook_settings
 from legacy_users.clock import wall
 from legacy_users.models import AttemptReason, FailureCounter
-from legacy_users.services.statements import column
+from legacy_users.services.statements import Statement, column, fetch_one
 
 WINDOW_SECONDS = 60
 #: A minute's counter is kept for two windows (the one it counts in, and a margin).
@@ -57,11 +57,6 @@ FROM {_TABLE} f
 WHERE f.{_KEY} IN (%(t_login)s, %(t_pair)s, %(t_source)s) AND f.{_EXPIRES} > %(t_now)s"""
 
 
-def current_window() -> int:
-    """The one-minute window failures are counted in now (on the hook's wall clock)."""
-    return int(wall() // WINDOW_SECONDS)
-
-
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
 
@@ -75,8 +70,9 @@ class _Keys:
     window: int
 
     @classmethod
-    def of(cls, login_key: str, ip_address: str | None) -> _Keys:
-        window = current_window()
+    def of(cls, login_key: str, ip_address: str | None, now: float) -> _Keys:
+        """The keys of a call at `now` (the hook's wall clock), in that minute's window."""
+        window = int(now // WINDOW_SECONDS)
         known_source = ip_source(ip_address)
         login, source = _digest(login_key), _digest(known_source or "unknown")
         return cls(
@@ -93,13 +89,14 @@ class _Keys:
 
 def counts_params(*, login_key: str, ip_address: str | None) -> dict[str, Any]:
     """`COUNTS_SQL`'s parameters for a call from `ip_address` about `login_key`."""
-    keys = _Keys.of(login_key, ip_address)
+    now = wall()
+    keys = _Keys.of(login_key, ip_address, now)
     return {
         "t_login": keys.login_minute,
         "t_pair": keys.pair,
         # No source, no counter: a key no row has.
         "t_source": keys.source_minute,
-        "t_now": wall(),
+        "t_now": now,
     }
 
 
@@ -118,9 +115,10 @@ def throttle_verdict(*, login_minute: int, pair: int, source_minute: int) -> Att
 def throttle_reason(*, login_key: str, ip_address: str | None) -> AttemptReason | None:
     """Why a call must be refused unchecked now, or None (one query of its own; the hook
     reads the same counters inside its lookup instead)."""
-    with connection.cursor() as cursor:
-        cursor.execute(COUNTS_SQL, counts_params(login_key=login_key, ip_address=ip_address))
-        login_minute, pair, source_minute = cursor.fetchone()
+    counts = fetch_one(
+        Statement(COUNTS_SQL, counts_params(login_key=login_key, ip_address=ip_address))
+    )
+    login_minute, pair, source_minute = counts or (0, 0, 0)  # an aggregate: always one row
     return throttle_verdict(login_minute=login_minute, pair=pair, source_minute=source_minute)
 
 
@@ -166,8 +164,8 @@ SELECT (SELECT {_COUNT} FROM {_TABLE} WHERE {_KEY} = %(sources)s AND {_EXPIRES} 
 
 def throttle_record_failure(*, login_key: str, ip_address: str | None) -> FailureTally:
     """Count one failed call against its login, source, (login, source) and everyone."""
-    keys = _Keys.of(login_key, ip_address)
     now = wall()
+    keys = _Keys.of(login_key, ip_address, now)
     lockout = now + hook_settings().lockout_minutes * 60
     minute = now + MINUTE_COUNTER_SECONDS
     shard = keys.everyone(random.randrange(EVERYONE_SHARDS))  # noqa: S311 - not a secret
@@ -184,9 +182,7 @@ def throttle_record_failure(*, login_key: str, ip_address: str | None) -> Failur
         _count([(keys.login_sources, lockout)], now)
     params: dict[str, Any] = {"now": now, "sources": keys.login_sources}
     params.update({f"s{i}": keys.everyone(i) for i in range(EVERYONE_SHARDS)})
-    with connection.cursor() as cursor:
-        cursor.execute(_SOURCES_AND_EVERYONE, params)
-        sources, everyone = cursor.fetchone()
+    sources, everyone = fetch_one(Statement(_SOURCES_AND_EVERYONE, params)) or (None, 0)
     return FailureTally(
         sources=int(sources or 1),
         spraying=int(everyone) > hook_settings().global_failures_per_minute,
